@@ -1,0 +1,79 @@
+package io.tidemark.agent.ignore;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.jgit.ignore.FastIgnoreRule;
+import org.eclipse.jgit.ignore.IgnoreNode;
+
+/**
+ * Which root-relative paths never reach the journal: the root's {@code .tidemarkignore} (gitignore
+ * syntax), the {@code --ignore GLOB}s, and Tidemark's own sync cookies.
+ *
+ * <p>A path is ignored when it or any of its parent directories is, as in git: ignoring {@code
+ * build/} hides everything below it. Matching uses JGit's implementation of gitignore rules.
+ */
+public final class IgnoreRules {
+  public static final String FILE_NAME = ".tidemarkignore";
+  /** Prefix of the files sync-to-now writes in the root; never journalled. */
+  public static final String COOKIE_PREFIX = ".tidemark-cookie-";
+
+  private static final IgnoreRules NONE = new IgnoreRules(new IgnoreNode(List.of()), false);
+
+  private final IgnoreNode node;
+  private final boolean hasRules;
+
+  private IgnoreRules(IgnoreNode node, boolean hasRules) {
+    this.node = node;
+    this.hasRules = hasRules;
+  }
+
+  /** Only the cookie rule. */
+  public static IgnoreRules none() {
+    return NONE;
+  }
+
+  /** Rules from {@code root/.tidemarkignore} (when present) plus {@code extraGlobs}. */
+  public static IgnoreRules load(Path root, List<String> extraGlobs) throws IOException {
+    List<FastIgnoreRule> rules = new ArrayList<>();
+    try (InputStream in = Files.newInputStream(root.resolve(FILE_NAME))) {
+      IgnoreNode fromFile = new IgnoreNode();
+      fromFile.parse(in);
+      rules.addAll(fromFile.getRules());
+    } catch (NoSuchFileException absent) {
+      // no .tidemarkignore: only the command-line globs apply
+    }
+    for (String glob : extraGlobs) {
+      if (!glob.isBlank()) {
+        rules.add(new FastIgnoreRule(glob.strip()));
+      }
+    }
+    return new IgnoreRules(new IgnoreNode(rules), !rules.isEmpty());
+  }
+
+  /** True when {@code path} ('/'-separated, root-relative) or one of its parents is ignored. */
+  public boolean isIgnored(String path, boolean dir) {
+    if (isCookie(path)) {
+      return true;
+    }
+    if (!hasRules) {
+      return false;
+    }
+    int slash = path.indexOf('/');
+    while (slash > 0) {
+      if (Boolean.TRUE.equals(node.checkIgnored(path.substring(0, slash), true))) {
+        return true;
+      }
+      slash = path.indexOf('/', slash + 1);
+    }
+    return Boolean.TRUE.equals(node.checkIgnored(path, dir));
+  }
+
+  public static boolean isCookie(String path) {
+    return path.startsWith(COOKIE_PREFIX) && path.indexOf('/') < 0;
+  }
+}
