@@ -1,6 +1,5 @@
 package io.tidemark.proto.delta;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -34,7 +33,7 @@ public final class DeltaEncoder {
   }
 
   public DeltaSummary encode(BlockSignature basis, byte[] content, DeltaSink sink) throws IOException {
-    return encode(basis, new ByteArrayInputStream(content), sink);
+    return encode(basis, new ArrayChannel(content), sink, null);
   }
 
   public DeltaSummary encode(BlockSignature basis, InputStream content, DeltaSink sink) throws IOException {
@@ -57,6 +56,35 @@ public final class DeltaEncoder {
     try (LiteralWriter literals = new LiteralWriter(frames, zstdLevel)) {
       return new Scan(basis, content, frames, literals, newSignature).run();
     }
+  }
+
+  /** Reads an array without the extra copy of {@code Channels.newChannel(InputStream)}. */
+  private static final class ArrayChannel implements ReadableByteChannel {
+    private final byte[] bytes;
+    private int pos;
+
+    ArrayChannel(byte[] bytes) {
+      this.bytes = bytes;
+    }
+
+    @Override
+    public int read(ByteBuffer dst) {
+      if (pos == bytes.length) {
+        return -1;
+      }
+      int n = Math.min(dst.remaining(), bytes.length - pos);
+      dst.put(bytes, pos, n);
+      pos += n;
+      return n;
+    }
+
+    @Override
+    public boolean isOpen() {
+      return true;
+    }
+
+    @Override
+    public void close() {}
   }
 
   /** The state of one encode call. */
