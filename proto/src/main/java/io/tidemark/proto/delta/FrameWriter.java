@@ -1,0 +1,87 @@
+package io.tidemark.proto.delta;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/** Packs instructions into frames of at most {@link DeltaFormat#MAX_FRAME_BYTES} and hands them to a sink. */
+final class FrameWriter {
+  private final DeltaSink sink;
+  private final byte[] frame = new byte[DeltaFormat.MAX_FRAME_BYTES];
+  private int pos;
+  private int instructionsInFrame;
+  private long sequence;
+  private long wireBytes;
+  private int frames;
+
+  FrameWriter(DeltaSink sink, long basisLength) {
+    this.sink = sink;
+    pos = Varint.write(frame, 0, 0);
+    System.arraycopy(DeltaFormat.MAGIC, 0, frame, pos, DeltaFormat.MAGIC.length);
+    pos += DeltaFormat.MAGIC.length;
+    frame[pos++] = (byte) DeltaFormat.VERSION;
+    pos = Varint.write(frame, pos, basisLength);
+  }
+
+  void copy(long offset, long length) throws IOException {
+    room(1 + 2 * DeltaFormat.MAX_VARINT_BYTES);
+    frame[pos++] = DeltaFormat.OP_COPY;
+    pos = Varint.write(frame, pos, offset);
+    pos = Varint.write(frame, pos, length);
+    instructionsInFrame++;
+  }
+
+  void literalRaw(byte[] src, int off, int len) throws IOException {
+    room(1 + DeltaFormat.MAX_VARINT_BYTES + len);
+    frame[pos++] = DeltaFormat.OP_LITERAL_RAW;
+    pos = Varint.write(frame, pos, len);
+    System.arraycopy(src, off, frame, pos, len);
+    pos += len;
+    instructionsInFrame++;
+  }
+
+  void literalZstd(int rawLength, byte[] compressed, int compressedLength) throws IOException {
+    room(1 + 2 * DeltaFormat.MAX_VARINT_BYTES + compressedLength);
+    frame[pos++] = DeltaFormat.OP_LITERAL_ZSTD;
+    pos = Varint.write(frame, pos, rawLength);
+    pos = Varint.write(frame, pos, compressedLength);
+    System.arraycopy(compressed, 0, frame, pos, compressedLength);
+    pos += compressedLength;
+    instructionsInFrame++;
+  }
+
+  void end(long newLength, byte[] sha256) throws IOException {
+    room(1 + DeltaFormat.MAX_VARINT_BYTES + DeltaFormat.SHA256_BYTES);
+    frame[pos++] = DeltaFormat.OP_END;
+    pos = Varint.write(frame, pos, newLength);
+    System.arraycopy(sha256, 0, frame, pos, DeltaFormat.SHA256_BYTES);
+    pos += DeltaFormat.SHA256_BYTES;
+    instructionsInFrame++;
+    flush();
+  }
+
+  long wireBytes() {
+    return wireBytes;
+  }
+
+  int frames() {
+    return frames;
+  }
+
+  private void room(int bytes) throws IOException {
+    if (pos + bytes > frame.length) {
+      flush();
+    }
+  }
+
+  private void flush() throws IOException {
+    if (instructionsInFrame == 0) {
+      return;
+    }
+    sink.accept(ByteBuffer.wrap(frame, 0, pos).asReadOnlyBuffer());
+    wireBytes += pos;
+    frames++;
+    sequence++;
+    instructionsInFrame = 0;
+    pos = Varint.write(frame, 0, sequence);
+  }
+}
