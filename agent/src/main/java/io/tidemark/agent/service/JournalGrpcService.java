@@ -185,14 +185,18 @@ final class JournalGrpcService extends JournalServiceGrpc.JournalServiceImplBase
       return Status.DEADLINE_EXCEEDED
           .withDescription(
               "sync-to-now timed out after "
-                  + settings.syncTimeout().toSeconds()
-                  + "s: the agent's pipeline is stalled or the root is not writable")
+                  + human(settings.syncTimeout())
+                  + ": the agent's pipeline is stalled or the root is not writable")
           .asRuntimeException();
     }
     if (cause instanceof StatusRuntimeException status) {
       return status;
     }
     return internal("sync-to-now", cause);
+  }
+
+  private static String human(java.time.Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
   }
 
   private static Throwable unwrap(Throwable failure) {
