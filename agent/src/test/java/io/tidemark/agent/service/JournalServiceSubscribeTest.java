@@ -152,8 +152,9 @@ class JournalServiceSubscribeTest {
 
     subscriber.request(Integer.MAX_VALUE);
     await().atMost(Duration.ofSeconds(30)).until(() -> subscriber.changeCount() == total);
+    // isEqualTo, not containsExactly: the latter takes seconds on 200k elements.
     assertThat(subscriber.paths())
-        .containsExactlyElementsOf(IntStream.range(0, total).mapToObj(i -> "f" + i).toList());
+        .isEqualTo(IntStream.range(0, total).mapToObj(i -> "f" + i).toList());
     assertThat(subscriber.batches).allMatch(b -> b.getChangesCount() <= BATCH);
   }
 
