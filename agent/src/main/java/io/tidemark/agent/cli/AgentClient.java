@@ -41,10 +41,10 @@ final class AgentClient implements AutoCloseable {
     String message =
         switch (status.getCode()) {
           case UNAVAILABLE ->
-              "no agent at "
-                  + target
-                  + ": start one with `tidemark agent DIR`"
-                  + (tls ? " (or the TLS handshake failed: " + description + ")" : "");
+              refused(e)
+                  ? "no agent at " + target + ": start one with `tidemark agent DIR`"
+                  : "the agent at " + target + " is unavailable: " + description
+                      + (tls ? "" : " (if it serves TLS, pass --cacert)");
           case UNAUTHENTICATED -> "the agent at " + target + " refused the call: " + description;
           case INVALID_ARGUMENT -> description;
           case DEADLINE_EXCEEDED ->
@@ -56,6 +56,16 @@ final class AgentClient implements AutoCloseable {
     err.println(command + ": " + message);
     err.flush();
     return status.getCode() == Status.Code.INVALID_ARGUMENT ? CliExit.USAGE : CliExit.FAILURE;
+  }
+
+  /** Nothing listens there (as opposed to a TLS mismatch or a dropped connection). */
+  private static boolean refused(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.ConnectException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override

@@ -191,6 +191,21 @@ class ChangesAndStatusCommandTest {
   }
 
   @Test
+  void changes_tlsAgent_answersWithCacertAndExplainsWithout() throws Exception {
+    Path cert = Path.of(getClass().getResource("/tls/cert.pem").toURI());
+    Path key = Path.of(getClass().getResource("/tls/key.pem").toURI());
+    server = AgentServer.builder(journal).port(0).tls(cert, key).start();
+
+    assertThat(run("changes", "--agent", server.target(), "--cacert", cert.toString())).isZero();
+    assertThat(out.toString().strip()).isEqualTo("fake:9:0");
+
+    assertThat(run("changes", "--agent", server.target())).isEqualTo(CliExit.FAILURE);
+    assertThat(err.toString())
+        .startsWith("tidemark changes: the agent at " + server.target() + " is unavailable")
+        .contains("pass --cacert");
+  }
+
+  @Test
   void status_json_reportsTheJournalAndSubscribers() throws IOException {
     startAgent(null);
     appendSample();
