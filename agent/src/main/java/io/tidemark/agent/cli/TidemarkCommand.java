@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     version = "tidemark 0.1.0",
     description = "Kernel file events as a durable change journal, served over gRPC.",
-    subcommands = {WatchCommand.class},
+    subcommands = {WatchCommand.class, GitInstallCommand.class},
     footer = {
       "",
       "  test       run the whole test suite (the launcher runs ./mvnw verify)",
