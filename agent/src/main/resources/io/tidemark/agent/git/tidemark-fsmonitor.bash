@@ -55,12 +55,18 @@ target="/fsmonitor?token=$q_token&sync=1&repo=$q_repo"
 
 if ! { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null; then
   if [[ $(type -t curl) != file ]]; then everything; fi
-  # bash without /dev/tcp: curl streams the body and fails on any error, a cut body included;
-  # its non-zero exit makes git ignore what was printed and check everything. The secret goes on
-  # stdin, never on a command line.
+  # Agent down, or a bash without /dev/tcp: try curl. It streams the body and fails on any
+  # error, a cut body included. When it printed nothing (no connection: 6, 7; not 200 with
+  # --fail: 22) we answer "everything"; otherwise its non-zero exit makes git ignore what was
+  # printed and check everything. The secret goes on stdin, never on a command line.
   printf 'header = "Authorization: Bearer %s"\n' "$secret" |
-    curl -sS --fail --max-time 10 -K - "http://127.0.0.1:$port$target"
-  exit
+    curl -s --fail --max-time 10 -K - "http://127.0.0.1:$port$target"
+  rc=$?
+  case $rc in
+    0) exit 0 ;;
+    6 | 7 | 22) everything ;;
+    *) echo "tidemark-fsmonitor: curl failed ($rc); git will check every file" >&2; exit "$rc" ;;
+  esac
 fi
 
 printf 'GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\nConnection: close\r\n\r\n' \
