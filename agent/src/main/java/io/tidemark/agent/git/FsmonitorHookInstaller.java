@@ -66,10 +66,22 @@ public final class FsmonitorHookInstaller {
         throw new IllegalStateException("hook template " + TEMPLATE + " missing from the jar");
       }
       String template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      return template.replace("@ENDPOINT_FILE@", shellQuote(endpointFile.toString()));
+      return template
+          .replace("@BASH@", shebang())
+          .replace("@ENDPOINT_FILE@", shellQuote(endpointFile.toString()));
     } catch (IOException e) {
       throw new IllegalStateException("cannot read hook template " + TEMPLATE, e);
     }
+  }
+
+  /** bash by absolute path when it is in a usual place: one exec fewer than env, per status. */
+  static String shebang() {
+    for (String bash : List.of("/bin/bash", "/usr/bin/bash", "/usr/local/bin/bash")) {
+      if (Files.isExecutable(Path.of(bash))) {
+        return "#!" + bash;
+      }
+    }
+    return "#!/usr/bin/env bash";
   }
 
   static String shellQuote(String s) {

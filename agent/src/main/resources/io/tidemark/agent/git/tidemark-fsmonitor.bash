@@ -1,4 +1,4 @@
-#!/usr/bin/env bash
+@BASH@
 # tidemark fsmonitor hook: git core.fsmonitor, hook protocol version 2.
 # Written by `tidemark git-install`; run it again rather than editing this file.
 #
@@ -87,9 +87,19 @@ while IFS= read -r -t 10 line <&3; do
 done
 [[ $length =~ ^[0-9]+$ ]] || everything
 
-# The body is NUL-separated; bash strings cannot hold NULs, an array of records can.
+# The body is NUL-separated; bash strings cannot hold NULs, an array of records can. bash reads
+# a socket one byte per syscall, fine for a small answer; a large one goes through a private
+# temp file first (one cat), which bash reads in blocks.
 records=()
-mapfile -d '' -u 3 records
+if [ "$length" -le 8192 ]; then
+  mapfile -d '' -u 3 records
+else
+  umask 077
+  tmp="${TMPDIR:-/tmp}/tidemark-fsmonitor.$$.$RANDOM"
+  trap 'rm -f "$tmp"' EXIT
+  (set -o noclobber; cat <&3 >"$tmp") 2>/dev/null || everything
+  mapfile -d '' records <"$tmp"
+fi
 exec 3<&-
 [ "${#records[@]}" -gt 0 ] || everything
 IFS=/
