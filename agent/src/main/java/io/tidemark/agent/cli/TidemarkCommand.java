@@ -10,7 +10,12 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     version = "tidemark 0.1.0",
     description = "Kernel file events as a durable change journal, served over gRPC.",
-    subcommands = {WatchCommand.class, ChangesCommand.class, StatusCommand.class},
+    subcommands = {
+      WatchCommand.class,
+      ChangesCommand.class,
+      StatusCommand.class,
+      GitInstallCommand.class
+    },
     footer = {
       "",
       "  test       run the whole test suite (the launcher runs ./mvnw verify)",
