@@ -13,8 +13,10 @@ import java.util.function.Function;
  *       directory loses its children (tombstones).
  *   <li>{@code DELETED}: tombstones for the path and every entry below it.
  *   <li>{@code RENAMED}: tombstones for the old path and everything below it; live entries for the
- *       new path (stat'ed now) and, re-keyed, for every live child (stat kept: a rename changes
- *       neither their inode nor their ctime). Entries that were below the target are replaced.
+ *       new path and, re-keyed, for every child the index knew below the old path (each stat'ed
+ *       at its new path, one stat per moved child). Entries that were below the target are
+ *       replaced. A path that is already gone again keeps what the index knew: a later change
+ *       (there must be one) fixes it.
  * </ul>
  */
 final class IndexUpdate {
@@ -51,24 +53,39 @@ final class IndexUpdate {
   private static void rename(
       String from, String to, boolean dir, long seq, IndexView view,
       Function<String, FileStat> statter) {
+    IndexEntry old = view.get(from);
     Map<String, IndexEntry> moved = view.under(from);
     delete(from, dir, seq, view);
     tombstoneBelow(to, seq, view);
-    FileStat stat = statter.apply(to);
+    FileStat stat = statOrKnown(to, old, statter);
     if (stat == null) {
       view.put(to, IndexEntry.tombstone(seq, dir));
-      return;
+    } else {
+      putLive(to, stat, seq, view);
     }
-    putLive(to, stat, seq, view);
-    if (!stat.isDir()) {
+    if (!dir && (stat == null || !stat.isDir())) {
       return;
     }
     for (Map.Entry<String, IndexEntry> e : moved.entrySet()) {
-      if (!e.getValue().tombstone()) {
-        String child = to + e.getKey().substring(from.length());
-        view.put(child, IndexEntry.live(seq, seq, e.getValue().stat()));
+      String child = to + e.getKey().substring(from.length());
+      FileStat childStat = statOrKnown(child, e.getValue(), statter);
+      if (childStat != null) {
+        view.put(child, IndexEntry.live(seq, seq, childStat));
       }
     }
+  }
+
+  /**
+   * The stat of {@code path} now; if it is already gone again (moved on or deleted by a later
+   * change, which will update the index in turn), what the index knew under its old name.
+   */
+  private static FileStat statOrKnown(
+      String path, IndexEntry known, Function<String, FileStat> statter) {
+    FileStat now = statter.apply(path);
+    if (now != null) {
+      return now;
+    }
+    return known == null || known.tombstone() ? null : known.stat();
   }
 
   private static void putLive(String path, FileStat stat, long seq, IndexView view) {
