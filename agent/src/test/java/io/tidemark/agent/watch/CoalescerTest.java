@@ -206,7 +206,7 @@ class CoalescerTest {
         changes += coalescer.drain(now).size();
         drains++;
       }
-      coalescer.accept(List.of(file(CLOSE_WRITE, "f" + (i % 500))), now);
+      coalescer.accept(List.of(file(CLOSE_WRITE, "f" + (i % 50))), now);
     }
     assertThat(coalescer.currentWindowNanos()).isEqualTo(50 * MS);
     changes += coalescer.drain(now + SEC).size();
