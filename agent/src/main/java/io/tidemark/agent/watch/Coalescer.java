@@ -49,24 +49,28 @@ public final class Coalescer {
 
   private static final long NONE = Long.MAX_VALUE;
 
-  /** A structural record. {@code path}/{@code from} are as of its position; {@code key} is now. */
+  /**
+   * A structural record. {@code path}/{@code from} are as of its position; {@code key} is now.
+   * {@code unsure}: for CREATED/RENAMED, the target may have existed and been replaced; for
+   * DELETED, the path may not have existed.
+   */
   private static final class Rec {
     final long seq;
     final ChangeKind kind;
     final String path;
     final String from;
     final boolean dir;
-    final boolean mayOverwrite;
+    final boolean unsure;
     String key;
     boolean anchored;
 
-    Rec(long seq, ChangeKind kind, String path, String from, boolean dir, boolean mayOverwrite) {
+    Rec(long seq, ChangeKind kind, String path, String from, boolean dir, boolean unsure) {
       this.seq = seq;
       this.kind = kind;
       this.path = path;
       this.from = from;
       this.dir = dir;
-      this.mayOverwrite = mayOverwrite;
+      this.unsure = unsure;
       this.key = path;
     }
   }
@@ -236,8 +240,8 @@ public final class Coalescer {
     return c;
   }
 
-  private Rec append(ChangeKind kind, String path, String from, boolean dir, boolean mayOverwrite) {
-    Rec r = new Rec(++seq, kind, path, from, dir, mayOverwrite);
+  private Rec append(ChangeKind kind, String path, String from, boolean dir, boolean unsure) {
+    Rec r = new Rec(++seq, kind, path, from, dir, unsure);
     log.put(r.seq, r);
     return r;
   }
@@ -251,12 +255,16 @@ public final class Coalescer {
       delete(p, existing.dir);
     }
     Rec tomb = tombs.remove(p);
-    if (tomb != null && !tomb.dir && !dir) {
+    if (tomb != null && !tomb.unsure && !tomb.dir && !dir) {
       log.remove(tomb.seq); // delete + create of a file: replaced
       content(p, false).modified = true;
       return;
     }
-    Rec r = append(ChangeKind.CREATED, p, null, dir, false);
+    boolean unsure = tomb != null && tomb.unsure;
+    if (unsure) {
+      log.remove(tomb.seq); // CREATED replaces whatever may be there
+    }
+    Rec r = append(ChangeKind.CREATED, p, null, dir, unsure);
     live.put(p, r);
   }
 
@@ -273,9 +281,12 @@ public final class Coalescer {
     Rec r = live.remove(p);
     if (r != null && r.kind == ChangeKind.CREATED && !r.anchored) {
       log.remove(r.seq); // created and deleted inside the window: nothing
-      return;
+      if (!r.unsure) {
+        return;
+      }
     }
-    Rec tomb = append(ChangeKind.DELETED, p, null, dir, false);
+    boolean unsure = r != null && r.kind == ChangeKind.CREATED && !r.anchored;
+    Rec tomb = append(ChangeKind.DELETED, p, null, dir, unsure);
     tombs.put(p, tomb);
     anchorAncestors(parent(p));
   }
@@ -284,18 +295,24 @@ public final class Coalescer {
     // The target, if we know it exists, is replaced.
     removeSubtree(content, to, true);
     Rec replaced = live.remove(to);
+    boolean targetFree = false;
     if (replaced != null && replaced.kind == ChangeKind.CREATED && !replaced.anchored) {
       for (Rec r : removeSubtree(live, to, false)) {
         log.remove(r.seq);
       }
       log.remove(replaced.seq);
+      targetFree = !replaced.unsure;
     }
     Rec tombAtTo = tombs.remove(to);
-
+    boolean unsure = (tombAtTo == null || tombAtTo.unsure) && !targetFree;
     Rec r = live.get(from);
     if (r != null && r.kind == ChangeKind.CREATED && !r.anchored) {
-      recreateUnder(from, to);
-      if (tombAtTo != null && !tombAtTo.dir && !dir) {
+      if (r.unsure) {
+        // r replaced something that existed at `from`: that is still gone.
+        tombs.put(from, append(ChangeKind.DELETED, from, null, r.dir, true));
+      }
+      recreateUnder(from, to, unsure);
+      if (tombAtTo != null && !tombAtTo.unsure && !tombAtTo.dir && !dir) {
         Rec created = live.get(to);
         log.remove(created.seq);
         live.remove(to);
@@ -308,12 +325,12 @@ public final class Coalescer {
       log.remove(r.seq);
       live.remove(from);
       rekey(from, to);
-      if (r.mayOverwrite) {
+      if (r.unsure) {
         // r may have replaced an existing `from`; keep that replacement visible.
-        tombs.put(from, append(ChangeKind.DELETED, from, null, r.dir, false));
+        tombs.put(from, append(ChangeKind.DELETED, from, null, r.dir, true));
       }
       if (!r.from.equals(to)) {
-        live.put(to, append(ChangeKind.RENAMED, to, r.from, r.dir, tombAtTo == null));
+        live.put(to, append(ChangeKind.RENAMED, to, r.from, r.dir, unsure));
       }
       return;
     }
@@ -324,12 +341,12 @@ public final class Coalescer {
     anchorAncestors(parent(from));
     anchorAncestors(parent(to));
     rekey(from, to);
-    Rec moved = append(ChangeKind.RENAMED, to, from, dir, tombAtTo == null);
+    Rec moved = append(ChangeKind.RENAMED, to, from, dir, unsure);
     live.put(to, moved);
   }
 
   /** A free created subtree at {@code from} is re-created at {@code to}, at the end. */
-  private void recreateUnder(String from, String to) {
+  private void recreateUnder(String from, String to, boolean unsure) {
     List<Rec> subtree = new ArrayList<>(removeSubtree(live, from, false));
     subtree.add(live.remove(from));
     subtree.sort(Comparator.comparingLong(x -> x.seq));
@@ -337,7 +354,8 @@ public final class Coalescer {
     for (Rec old : subtree) {
       log.remove(old.seq);
       String path = to + old.key.substring(from.length());
-      live.put(path, append(ChangeKind.CREATED, path, null, old.dir, false));
+      boolean top = path.equals(to);
+      live.put(path, append(ChangeKind.CREATED, path, null, old.dir, top && unsure));
     }
   }
 
@@ -357,14 +375,13 @@ public final class Coalescer {
   private void moveContent(String from, String to) {
     Content own = content.remove(from);
     NavigableMap<String, Content> below = children(content, from);
-    List<Map.Entry<String, Content>> moved = new ArrayList<>(below.entrySet());
+    // A copy: TreeMap recycles its entry objects when removing.
+    Map<String, Content> moved = new TreeMap<>(below);
     below.clear();
     if (own != null) {
       content.put(to, own);
     }
-    for (Map.Entry<String, Content> e : moved) {
-      content.put(to + e.getKey().substring(from.length()), e.getValue());
-    }
+    moved.forEach((k, c) -> content.put(to + k.substring(from.length()), c));
   }
 
   /** Anchors every live record at {@code p} or above it: something now depends on them. */

@@ -145,8 +145,16 @@ class CoalescerTest {
   @Test
   void coalescer_dirCreatedFilledAndDeleted_nothing() {
     assertThat(settle(dir(CREATE, "d"), file(CREATE, "d/f"), file(CLOSE_WRITE, "d/f"),
-            mvDir("d", "e"), file(DELETE, "e/f"), dir(DELETE, "e")))
+            file(CREATE, "d/g"), file(DELETE, "d/f"), dir(DELETE, "d/g"), dir(DELETE, "d")))
         .isEmpty();
+  }
+
+  @Test
+  void coalescer_dirCreatedRenamedAndDeleted_onlyDeleteOfNameItMayHaveReplaced() {
+    // The rename may have replaced an empty directory "e"; that one is gone too.
+    assertThat(settle(dir(CREATE, "d"), file(CREATE, "d/f"), file(CLOSE_WRITE, "d/f"),
+            mvDir("d", "e"), file(DELETE, "e/f"), dir(DELETE, "e")))
+        .containsExactly(deleted("e", true));
   }
 
   @Test
