@@ -330,6 +330,7 @@ public final class Coalescer {
         tombs.put(from, append(ChangeKind.DELETED, from, null, r.dir, true));
       }
       if (!r.from.equals(to)) {
+        anchorAncestors(parent(to));
         live.put(to, append(ChangeKind.RENAMED, to, r.from, r.dir, unsure));
       }
       return;

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class CoalescerModelTest {
 
-  private static final int SEEDS = 3_000;
+  private static final int SEEDS = Integer.getInteger("tidemark.modelSeeds", 3_000);
 
   static Stream<CoalescerSettings> settings() {
     CoalescerSettings d = CoalescerSettings.defaults();
