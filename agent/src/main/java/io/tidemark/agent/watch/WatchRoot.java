@@ -1,0 +1,252 @@
+package io.tidemark.agent.watch;
+
+import io.tidemark.agent.engine.FsEvent;
+import io.tidemark.agent.ignore.IgnoreRules;
+import io.tidemark.agent.journal.Change;
+import io.tidemark.agent.journal.JournalWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * One watch root between its engine and the journal: filters ignored paths, coalesces events over
+ * the adaptive settle window and publishes the net changes to the {@link JournalWriter}.
+ *
+ * <p>States: <em>crawling</em> (the startup reconcile runs; events are coalesced but held back, so
+ * they land after what the crawl found), <em>watching</em>, and <em>reconciling</em> after a kernel
+ * queue overflow (publishing goes on; the reconcile is rate-limited and repeated if another
+ * overflow arrives meanwhile). Sync cookies flush everything seen before them.
+ */
+public final class WatchRoot extends AbstractBehavior<WatchRoot.Command> {
+
+  public sealed interface Command {}
+
+  /** One kernel read's worth of events, in order. */
+  public record EngineBatch(List<FsEvent> events) implements Command {}
+
+  /** The engine stopped for good. */
+  public record EngineFailed(Throwable cause) implements Command {}
+
+  /** Publish everything pending now and reply (orderly shutdown). */
+  public record FlushAll(ActorRef<Done> replyTo) implements Command {}
+
+  public enum Done {
+    INSTANCE
+  }
+
+  private enum Tick implements Command {
+    INSTANCE
+  }
+
+  private enum RetryReconcile implements Command {
+    INSTANCE
+  }
+
+  private record ReconcileFinished(JournalWriter.Reconciled answer) implements Command {}
+
+  /** Everything the actor needs from its owner. */
+  public record Settings(
+      CoalescerSettings coalescer,
+      IgnoreRules ignore,
+      Duration minReconcileInterval,
+      LongSupplier nanoClock) {}
+
+  private final TimerScheduler<Command> timers;
+  private final ActorRef<JournalWriter.Command> journal;
+  private final ActorRef<JournalWriter.Reconciled> reconcileAdapter;
+  private final Coalescer coalescer;
+  private final EventFilter filter;
+  private final Settings settings;
+  private final CompletableFuture<Void> ready;
+  private final Consumer<Throwable> fatal;
+  private final List<String> heldCookies = new ArrayList<>();
+  private boolean crawling = true;
+  private boolean reconcileInFlight;
+  private String reconcileWanted;
+  private long lastReconcileEnd = Long.MIN_VALUE;
+
+  /**
+   * @param ready completed once the startup reconcile is journalled (or failed with its cause)
+   * @param fatal told when the engine fails for good
+   */
+  public static Behavior<Command> create(
+      ActorRef<JournalWriter.Command> journal,
+      Settings settings,
+      CompletableFuture<Void> ready,
+      Consumer<Throwable> fatal) {
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(
+                timers -> new WatchRoot(ctx, timers, journal, settings, ready, fatal)));
+  }
+
+  private WatchRoot(
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers,
+      ActorRef<JournalWriter.Command> journal,
+      Settings settings,
+      CompletableFuture<Void> ready,
+      Consumer<Throwable> fatal) {
+    super(context);
+    this.timers = timers;
+    this.journal = journal;
+    this.settings = settings;
+    this.ready = ready;
+    this.fatal = fatal;
+    this.coalescer = new Coalescer(settings.coalescer());
+    this.filter = new EventFilter(settings.ignore());
+    this.reconcileAdapter = context.messageAdapter(JournalWriter.Reconciled.class, ReconcileFinished::new);
+    reconcileInFlight = true;
+    journal.tell(new JournalWriter.Reconcile("startup: journalling what changed while the agent was down", reconcileAdapter));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(EngineBatch.class, this::onBatch)
+        .onMessageEquals(Tick.INSTANCE, this::onTick)
+        .onMessageEquals(RetryReconcile.INSTANCE, this::onRetryReconcile)
+        .onMessage(ReconcileFinished.class, this::onReconcileFinished)
+        .onMessage(FlushAll.class, this::onFlushAll)
+        .onMessage(EngineFailed.class, this::onEngineFailed)
+        .build();
+  }
+
+  private Behavior<Command> onBatch(EngineBatch batch) {
+    long now = now();
+    List<FsEvent> segment = new ArrayList<>(batch.events().size());
+    for (FsEvent raw : batch.events()) {
+      if (raw.path() != null && IgnoreRules.isCookie(raw.path())) {
+        if (raw.kind() == FsEvent.Kind.CREATE) {
+          coalescer.accept(segment, now);
+          segment.clear();
+          cookieArrived(raw.path(), now);
+        }
+        continue;
+      }
+      FsEvent e = filter.apply(raw);
+      if (e != null) {
+        segment.add(e);
+      }
+    }
+    coalescer.accept(segment, now);
+    if (coalescer.overflowPending()) {
+      coalescer.overflowHandled();
+      publish(coalescer.drainAll(now), List.of());
+      requestReconcile("the kernel queue overflowed: events were lost, re-reading the tree");
+    }
+    scheduleTick(now);
+    return this;
+  }
+
+  private void cookieArrived(String cookie, long now) {
+    if (crawling) {
+      heldCookies.add(cookie);
+    } else {
+      publish(coalescer.drainAll(now), List.of(cookie));
+    }
+  }
+
+  private Behavior<Command> onTick() {
+    long now = now();
+    if (!crawling) {
+      publish(coalescer.drain(now), List.of());
+    }
+    scheduleTick(now);
+    return this;
+  }
+
+  private Behavior<Command> onFlushAll(FlushAll flush) {
+    publish(coalescer.drainAll(now()), List.of());
+    flush.replyTo().tell(Done.INSTANCE);
+    return this;
+  }
+
+  private Behavior<Command> onEngineFailed(EngineFailed failed) {
+    getContext().getLog().error("watch engine stopped: {}", failed.cause().getMessage());
+    fatal.accept(failed.cause());
+    return this;
+  }
+
+  private void publish(List<Change> changes, List<String> cookies) {
+    if (!changes.isEmpty() || !cookies.isEmpty()) {
+      journal.tell(new JournalWriter.Append(changes, cookies));
+    }
+  }
+
+  private void scheduleTick(long now) {
+    if (crawling) {
+      return;
+    }
+    long deadline = coalescer.nextDeadlineNanos();
+    if (deadline == Long.MAX_VALUE) {
+      timers.cancel(Tick.INSTANCE);
+    } else {
+      timers.startSingleTimer(Tick.INSTANCE, Duration.ofNanos(Math.max(0, deadline - now)));
+    }
+  }
+
+  private void requestReconcile(String reason) {
+    long now = now();
+    long earliest = lastReconcileEnd == Long.MIN_VALUE
+        ? now
+        : lastReconcileEnd + settings.minReconcileInterval().toNanos();
+    if (reconcileInFlight || now < earliest) {
+      if (reconcileWanted == null && !reconcileInFlight) {
+        timers.startSingleTimer(RetryReconcile.INSTANCE, Duration.ofNanos(earliest - now));
+      }
+      reconcileWanted = reason;
+      return;
+    }
+    reconcileInFlight = true;
+    reconcileWanted = null;
+    getContext().getLog().warn("{}", reason);
+    journal.tell(new JournalWriter.Reconcile(reason, reconcileAdapter));
+  }
+
+  private Behavior<Command> onRetryReconcile() {
+    if (reconcileWanted != null && !reconcileInFlight) {
+      String reason = reconcileWanted;
+      reconcileWanted = null;
+      requestReconcile(reason);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onReconcileFinished(ReconcileFinished finished) {
+    reconcileInFlight = false;
+    lastReconcileEnd = now();
+    if (crawling) {
+      crawling = false;
+      if (finished.answer().failure() != null) {
+        ready.completeExceptionally(finished.answer().failure());
+      } else {
+        ready.complete(null);
+      }
+      long now = now();
+      publish(coalescer.drainAll(now), heldCookies);
+      heldCookies.clear();
+      scheduleTick(now);
+    }
+    if (reconcileWanted != null) {
+      String reason = reconcileWanted;
+      reconcileWanted = null;
+      requestReconcile(reason);
+    }
+    return this;
+  }
+
+  private long now() {
+    return settings.nanoClock().getAsLong();
+  }
+}
