@@ -189,7 +189,7 @@ public final class ChangeJournal implements AutoCloseable {
         long seq = highSeq;
         long now = options.clock().millis();
         IndexView view = new IndexView(store.db, store.index);
-        try (WriteBatch batch = new WriteBatch()) {
+        try (view; WriteBatch batch = new WriteBatch()) {
           for (Change c : changes) {
             seq++;
             batch.put(store.journal, RecordCodec.seqKey(seq), RecordCodec.encodeChange(c, now));

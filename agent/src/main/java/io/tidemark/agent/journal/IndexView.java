@@ -14,11 +14,12 @@ import org.rocksdb.WriteBatch;
  * batch has made so far (a {@link WriteBatch} cannot be read back). Also keeps the live/tombstone
  * count deltas.
  */
-final class IndexView {
+final class IndexView implements AutoCloseable {
 
   private final RocksDB db;
   private final ColumnFamilyHandle cf;
   private final TreeMap<String, IndexEntry> pending = new TreeMap<>();
+  private RocksIterator iterator; // one per batch: re-seeking is far cheaper than a new one
   long liveDelta;
   long tombstoneDelta;
 
@@ -61,15 +62,17 @@ final class IndexView {
   Map<String, IndexEntry> under(String dir) {
     String prefix = dir.isEmpty() ? "" : dir + "/";
     Map<String, IndexEntry> out = new HashMap<>();
-    try (RocksIterator it = db.newIterator(cf)) {
-      for (it.seek(RecordCodec.pathKey(prefix)); it.isValid(); it.next()) {
-        String path = RecordCodec.pathOf(it.key());
-        if (!path.startsWith(prefix)) {
-          break;
-        }
-        if (!path.isEmpty()) {
-          out.put(path, RecordCodec.decodeIndex(it.value()));
-        }
+    if (iterator == null) {
+      iterator = db.newIterator(cf);
+    }
+    RocksIterator it = iterator;
+    for (it.seek(RecordCodec.pathKey(prefix)); it.isValid(); it.next()) {
+      String path = RecordCodec.pathOf(it.key());
+      if (!path.startsWith(prefix)) {
+        break;
+      }
+      if (!path.isEmpty()) {
+        out.put(path, RecordCodec.decodeIndex(it.value()));
       }
     }
     Map<String, IndexEntry> mine = prefix.isEmpty()
@@ -83,6 +86,13 @@ final class IndexView {
   void writeTo(WriteBatch batch) throws RocksDBException {
     for (Map.Entry<String, IndexEntry> e : pending.entrySet()) {
       batch.put(cf, RecordCodec.pathKey(e.getKey()), RecordCodec.encodeIndex(e.getValue()));
+    }
+  }
+
+  @Override
+  public void close() {
+    if (iterator != null) {
+      iterator.close();
     }
   }
 }
