@@ -1,0 +1,268 @@
+package io.tidemark.agent.journal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tidemark.proto.cursor.Cursor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ChangeJournalTest {
+
+  @TempDir Path tmp;
+  final MutableClock clock = new MutableClock();
+  final Map<String, FileStat> disk = new TreeMap<>();
+  final Function<String, FileStat> statter = disk::get;
+
+  private JournalOptions options() {
+    return JournalOptions.defaults().withSyncWrites(false).withClock(clock);
+  }
+
+  private ChangeJournal open() {
+    return ChangeJournal.open(tmp.resolve("state"), tmp.resolve("root"), options());
+  }
+
+  private void file(String path, long version) {
+    disk.put(path, new FileStat(version, version, version, path.hashCode(), 0100644, null));
+  }
+
+  private void dir(String path) {
+    disk.put(path, new FileStat(0, 0, 0, path.hashCode(), 0040755, null));
+  }
+
+  private static List<String> paths(ChangesAnswer a) {
+    return a.entries().stream().map(e -> e.change().kind().wireName() + " " + e.change().path()
+        + (e.change().from() == null ? "" : " <- " + e.change().from())).toList();
+  }
+
+  @Test
+  void reopen_keepsEpochSeqsAndIndex() {
+    long epoch;
+    Cursor mid;
+    try (ChangeJournal j = open()) {
+      epoch = j.epoch();
+      file("a", 1);
+      j.append(List.of(Change.of(ChangeKind.CREATED, "a", false)), statter);
+      mid = j.currentCursor();
+      file("b", 1);
+      j.append(List.of(Change.of(ChangeKind.CREATED, "b", false)), statter);
+    }
+    try (ChangeJournal j = open()) {
+      assertThat(j.epoch()).isEqualTo(epoch);
+      assertThat(j.highSeq()).isEqualTo(2);
+      assertThat(j.indexEntries()).isEqualTo(2);
+      assertThat(paths(j.changesSince(mid, "", 100))).containsExactly("created b");
+    }
+  }
+
+  @Test
+  void open_differentRoot_newEpochAndOldCursorsFresh() {
+    Cursor old;
+    try (ChangeJournal j = open()) {
+      file("a", 1);
+      j.append(List.of(Change.of(ChangeKind.CREATED, "a", false)), statter);
+      old = j.currentCursor();
+    }
+    try (ChangeJournal j = ChangeJournal.open(tmp.resolve("state"), tmp.resolve("other"), options())) {
+      assertThat(j.epoch()).isNotEqualTo(old.epoch());
+      assertThat(j.highSeq()).isZero();
+      assertThat(j.indexEntries()).isZero();
+      ChangesAnswer a = j.changesSince(old, "", 100);
+      assertThat(a.freshInstance()).isTrue();
+      assertThat(a.cursor()).isEqualTo(j.currentCursor());
+    }
+  }
+
+  @Test
+  void open_corruptStore_freshInstanceNotACrash() throws IOException {
+    Cursor old;
+    try (ChangeJournal j = open()) {
+      file("a", 1);
+      j.append(List.of(Change.of(ChangeKind.CREATED, "a", false)), statter);
+      old = j.currentCursor();
+    }
+    try (Stream<Path> files = Files.list(tmp.resolve("state/journal"))) {
+      for (Path f : files.toList()) {
+        Files.write(f, "garbage, not rocksdb\n".repeat(50).getBytes());
+      }
+    }
+    try (ChangeJournal j = open()) {
+      assertThat(j.epoch()).isNotEqualTo(old.epoch());
+      assertThat(j.changesSince(old, "", 10).freshInstance()).isTrue();
+      file("b", 1);
+      assertThat(j.append(List.of(Change.of(ChangeKind.CREATED, "b", false)), statter))
+          .isEqualTo(1);
+    }
+    assertThat(tmp.resolve("state/journal.corrupt")).isDirectory();
+  }
+
+  @Test
+  void open_alreadyOpenElsewhere_throwsJournalExceptionNamingTheCause() {
+    try (ChangeJournal j = open()) {
+      assertThatThrownBy(this::open)
+          .isInstanceOf(JournalException.class)
+          .hasMessageContaining("in use by another process");
+      assertThat(j.highSeq()).isZero();
+    }
+  }
+
+  @Test
+  void changesSince_cursorAheadOfJournal_throwsIllegalArgument() {
+    try (ChangeJournal j = open()) {
+      assertThatThrownBy(() -> j.changesSince(new Cursor(j.epoch(), 5), "", 10))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("not issued by this agent");
+    }
+  }
+
+  @Test
+  void changesSince_prefix_matchesEitherSideOfRenameAndAncestorDirs() {
+    try (ChangeJournal j = open()) {
+      Cursor start = j.currentCursor();
+      dir("src");
+      dir("docs");
+      file("src/a", 1);
+      file("docs/x", 1);
+      file("src2", 1);
+      j.append(List.of(Change.of(ChangeKind.CREATED, "src", true),
+          Change.of(ChangeKind.CREATED, "docs", true),
+          Change.of(ChangeKind.CREATED, "src/a", false),
+          Change.of(ChangeKind.CREATED, "docs/x", false),
+          Change.of(ChangeKind.CREATED, "src2", false)), statter);
+      disk.remove("docs/x");
+      file("src/x", 1);
+      j.append(List.of(Change.renamed("docs/x", "src/x", false)), statter);
+      disk.keySet().removeIf(p -> p.startsWith("src"));
+      j.append(List.of(Change.of(ChangeKind.DELETED, "src", true)), statter);
+
+      assertThat(paths(j.changesSince(start, "src", 100))).containsExactly(
+          "created src", "created src/a", "renamed src/x <- docs/x", "deleted src");
+      assertThat(paths(j.changesSince(start, "docs/", 100))).containsExactly(
+          "created docs", "created docs/x", "renamed src/x <- docs/x");
+      assertThat(paths(j.changesSince(start, "src/a", 100))).containsExactly(
+          "created src", "created src/a", "deleted src");
+    }
+  }
+
+  @Test
+  void changesSince_limit_pagesGiveTheSameUnionAsOneAnswer() {
+    try (ChangeJournal j = open()) {
+      Cursor start = j.currentCursor();
+      for (int i = 0; i < 25; i++) {
+        file("f" + i, i);
+        j.append(List.of(Change.of(ChangeKind.CREATED, "f" + i, false)), statter);
+      }
+      List<JournalEntry> paged = new ArrayList<>();
+      Cursor c = start;
+      ChangesAnswer page;
+      do {
+        page = j.changesSince(c, "", 7);
+        assertThat(page.entries()).hasSizeLessThanOrEqualTo(7);
+        paged.addAll(page.entries());
+        c = page.cursor();
+      } while (page.more());
+      assertThat(paged).isEqualTo(j.changesSince(start, "", 1000).entries());
+      assertThat(c).isEqualTo(j.currentCursor());
+    }
+  }
+
+  @Test
+  void compact_byCount_oldCursorsAnsweredFromIndex() {
+    try (ChangeJournal j = ChangeJournal.open(tmp.resolve("state"), tmp.resolve("root"),
+        options().withMaxEntries(2))) {
+      dir("d");
+      file("d/x", 1);
+      file("keep", 1);
+      j.append(List.of(Change.of(ChangeKind.CREATED, "d", true),
+          Change.of(ChangeKind.CREATED, "d/x", false),
+          Change.of(ChangeKind.CREATED, "keep", false)), statter);
+      Cursor old = j.currentCursor();
+      disk.remove("d/x");
+      disk.remove("d");
+      dir("e");
+      file("e/x", 1);
+      j.append(List.of(Change.renamed("d", "e", true)), statter);
+      file("keep", 2);
+      j.append(List.of(Change.of(ChangeKind.MODIFIED, "keep", false)), statter);
+      file("new", 1);
+      j.append(List.of(Change.of(ChangeKind.CREATED, "new", false)), statter);
+
+      assertThat(j.compact()).isEqualTo(4);
+      assertThat(j.journalEntries()).isEqualTo(2);
+
+      ChangesAnswer a = j.changesSince(old, "", 100);
+      assertThat(a.fromIndex()).isTrue();
+      assertThat(paths(a)).containsExactly(
+          "deleted d", "deleted d/x", "created e", "created e/x", "modified keep", "created new");
+      assertThat(j.changesSince(j.currentCursor().withSeq(4), "", 100).fromIndex()).isFalse();
+      assertThat(paths(j.changesSince(j.currentCursor().withSeq(4), "", 100)))
+          .containsExactly("modified keep", "created new");
+    }
+  }
+
+  @Test
+  void compact_byAge_dropsOnlyOldEntries() {
+    try (ChangeJournal j = ChangeJournal.open(tmp.resolve("state"), tmp.resolve("root"),
+        options().withMaxAge(Duration.ofHours(1)))) {
+      file("a", 1);
+      j.append(List.of(Change.of(ChangeKind.CREATED, "a", false)), statter);
+      clock.advance(Duration.ofMinutes(90));
+      file("b", 1);
+      j.append(List.of(Change.of(ChangeKind.CREATED, "b", false)), statter);
+
+      assertThat(j.compact()).isEqualTo(1);
+      assertThat(j.floor()).isEqualTo(1);
+      assertThat(j.compact()).isZero();
+    }
+  }
+
+  @Test
+  void append_dirRenameAndDelete_reKeyAndTombstoneChildren() {
+    try (ChangeJournal j = open()) {
+      dir("a");
+      dir("a/b");
+      file("a/b/c", 1);
+      j.append(List.of(Change.of(ChangeKind.CREATED, "a", true),
+          Change.of(ChangeKind.CREATED, "a/b", true),
+          Change.of(ChangeKind.CREATED, "a/b/c", false)), statter);
+      disk.clear();
+      dir("z");
+      dir("z/b");
+      file("z/b/c", 1);
+      long seq = j.append(List.of(Change.renamed("a", "z", true)), statter);
+
+      assertThat(j.indexEntry("a/b/c").tombstone()).isTrue();
+      assertThat(j.indexEntry("z/b/c")).satisfies(e -> {
+        assertThat(e.tombstone()).isFalse();
+        assertThat(e.lastSeq()).isEqualTo(seq);
+      });
+      assertThat(j.indexEntries()).isEqualTo(3);
+      assertThat(j.tombstones()).isEqualTo(3);
+
+      disk.clear();
+      long del = j.append(List.of(Change.of(ChangeKind.DELETED, "z", true)), statter);
+      assertThat(j.indexEntry("z/b").tombstone()).isTrue();
+      assertThat(j.indexEntry("z/b").lastSeq()).isEqualTo(del);
+      assertThat(j.indexEntries()).isZero();
+      assertThat(j.tombstones()).isEqualTo(6);
+    }
+  }
+
+  @Test
+  void changesSince_limitZero_rejected() {
+    try (ChangeJournal j = open()) {
+      assertThatThrownBy(() -> j.changesSince(j.currentCursor(), "", 0))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+}
