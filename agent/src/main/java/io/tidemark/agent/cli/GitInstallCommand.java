@@ -1,6 +1,5 @@
 package io.tidemark.agent.cli;
 
-import io.tidemark.agent.git.FsmonitorEndpointFile;
 import io.tidemark.agent.git.FsmonitorHookInstaller;
 import io.tidemark.agent.git.GitInstallException;
 import java.io.PrintWriter;
@@ -36,14 +35,14 @@ public final class GitInstallCommand implements Callable<Integer> {
   @Option(
       names = "--agent-state",
       paramLabel = "DIR",
-      description = "the agent's state directory (default: $XDG_STATE_HOME/tidemark or"
-          + " ~/.local/state/tidemark)")
+      description = "the agent's --state directory (default: the default state directory of"
+          + " `tidemark agent REPO`)")
   Path agentState;
 
   @Override
   public Integer call() {
     Path dir = repo != null ? repo : Path.of("").toAbsolutePath();
-    Path state = agentState != null ? agentState : FsmonitorEndpointFile.defaultStateDir();
+    Path state = agentState;
     FsmonitorHookInstaller.Result result;
     try {
       result = FsmonitorHookInstaller.install(dir, state);

@@ -12,6 +12,7 @@ import picocli.CommandLine.Spec;
     description = "Kernel file events as a durable change journal, served over gRPC.",
     subcommands = {
       WatchCommand.class,
+      AgentCommand.class,
       ChangesCommand.class,
       StatusCommand.class,
       GitInstallCommand.class

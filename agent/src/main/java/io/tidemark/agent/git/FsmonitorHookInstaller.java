@@ -1,5 +1,6 @@
 package io.tidemark.agent.git;
 
+import io.tidemark.agent.runtime.StateDirectory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +32,8 @@ public final class FsmonitorHookInstaller {
 
   /**
    * @param dir a directory inside the work tree
-   * @param stateDir the agent's state directory (holds {@code fsmonitor.endpoint})
+   * @param stateDir the agent's state directory (holds {@code fsmonitor.endpoint}); null for the
+   *     default state directory of an agent whose root is the work tree
    */
   public static Result install(Path dir, Path stateDir) throws GitInstallException {
     if (!Files.isDirectory(dir)) {
@@ -45,7 +47,8 @@ public final class FsmonitorHookInstaller {
     Path workTree = Path.of(top);
     Path commonDir = workTree.resolve(git(workTree, false, "rev-parse", "--git-common-dir"));
     Path hook = commonDir.resolve("hooks").resolve(HOOK_NAME).toAbsolutePath().normalize();
-    Path endpointFile = FsmonitorEndpointFile.pathIn(stateDir.toAbsolutePath().normalize());
+    Path state = stateDir != null ? stateDir : StateDirectory.defaultFor(realPath(workTree));
+    Path endpointFile = FsmonitorEndpointFile.pathIn(state.toAbsolutePath().normalize());
     List<String> actions = new ArrayList<>();
     try {
       actions.add(writeHook(hook, render(endpointFile)));
@@ -57,6 +60,14 @@ public final class FsmonitorHookInstaller {
     actions.add(setConfig(workTree, "core.untrackedCache", "true"));
     endpointWarning(endpointFile, workTree, actions);
     return new Result(workTree, hook, endpointFile, List.copyOf(actions));
+  }
+
+  private static Path realPath(Path p) throws GitInstallException {
+    try {
+      return p.toRealPath();
+    } catch (IOException e) {
+      throw new GitInstallException("cannot resolve " + p + ": " + e.getMessage(), false, e);
+    }
   }
 
   /** The hook script for an agent whose endpoint file is {@code endpointFile}. */

@@ -38,6 +38,13 @@ public final class JournalWriter extends AbstractBehavior<JournalWriter.Command>
   /** The answer to {@link Reconcile}; {@code failure} is null on success. */
   public record Reconciled(ReconcileResult result, Throwable failure) {}
 
+  /** Replies once every message sent before it has been handled (orderly shutdown). */
+  public record Barrier(ActorRef<Done> replyTo) implements Command {}
+
+  public enum Done {
+    INSTANCE
+  }
+
   private enum CompactTick implements Command {
     INSTANCE
   }
@@ -94,6 +101,7 @@ public final class JournalWriter extends AbstractBehavior<JournalWriter.Command>
         .onMessage(Append.class, this::onAppend)
         .onMessage(Reconcile.class, this::onReconcile)
         .onMessageEquals(CompactTick.INSTANCE, this::onCompact)
+        .onMessage(Barrier.class, this::onBarrier)
         .build();
   }
 
@@ -121,6 +129,11 @@ public final class JournalWriter extends AbstractBehavior<JournalWriter.Command>
       answer = new Reconciled(null, e);
     }
     reconcile.replyTo().tell(answer);
+    return this;
+  }
+
+  private Behavior<Command> onBarrier(Barrier barrier) {
+    barrier.replyTo().tell(Done.INSTANCE);
     return this;
   }
 

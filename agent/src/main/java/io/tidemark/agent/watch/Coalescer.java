@@ -94,6 +94,7 @@ public final class Coalescer {
   private long seq;
   private long windowDeadline = NONE;
   private boolean overflow;
+  private boolean forcing;
 
   public Coalescer(CoalescerSettings settings) {
     this.settings = settings;
@@ -163,6 +164,26 @@ public final class Coalescer {
     return out;
   }
 
+  /**
+   * Everything pending, due or not, files still open for writing included: for sync-to-now (a
+   * query must see every write made before it) and for an overflow's reconcile.
+   */
+  public List<Change> drainAll(long nowNanos) {
+    if (pendingSize() == 0) {
+      return List.of();
+    }
+    if (windowDeadline == NONE) {
+      windowDeadline = window.open(nowNanos);
+    }
+    windowDeadline = Math.min(windowDeadline, nowNanos);
+    forcing = true;
+    try {
+      return drain(nowNanos);
+    } finally {
+      forcing = false;
+    }
+  }
+
   /** When {@link #drain} next has something to publish; {@link Long#MAX_VALUE} if never. */
   public long nextDeadlineNanos() {
     return windowDeadline != NONE ? windowDeadline : earliestHold();
@@ -189,7 +210,7 @@ public final class Coalescer {
   }
 
   private boolean held(Content c, long now) {
-    return c.open && now < c.holdDeadline;
+    return !forcing && c.open && now < c.holdDeadline;
   }
 
   private long earliestHold() {

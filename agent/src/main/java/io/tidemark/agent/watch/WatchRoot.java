@@ -37,6 +37,11 @@ public final class WatchRoot extends AbstractBehavior<WatchRoot.Command> {
   /** The engine stopped for good. */
   public record EngineFailed(Throwable cause) implements Command {}
 
+  /** The engine is watching: run the startup reconcile (only now, so nothing falls between). */
+  public enum Begin implements Command {
+    INSTANCE
+  }
+
   /** Publish everything pending now and reply (orderly shutdown). */
   public record FlushAll(ActorRef<Done> replyTo) implements Command {}
 
@@ -106,20 +111,27 @@ public final class WatchRoot extends AbstractBehavior<WatchRoot.Command> {
     this.coalescer = new Coalescer(settings.coalescer());
     this.filter = new EventFilter(settings.ignore());
     this.reconcileAdapter = context.messageAdapter(JournalWriter.Reconciled.class, ReconcileFinished::new);
-    reconcileInFlight = true;
-    journal.tell(new JournalWriter.Reconcile("startup: journalling what changed while the agent was down", reconcileAdapter));
   }
 
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(EngineBatch.class, this::onBatch)
+        .onMessageEquals(Begin.INSTANCE, this::onBegin)
         .onMessageEquals(Tick.INSTANCE, this::onTick)
         .onMessageEquals(RetryReconcile.INSTANCE, this::onRetryReconcile)
         .onMessage(ReconcileFinished.class, this::onReconcileFinished)
         .onMessage(FlushAll.class, this::onFlushAll)
         .onMessage(EngineFailed.class, this::onEngineFailed)
         .build();
+  }
+
+  private Behavior<Command> onBegin() {
+    reconcileInFlight = true;
+    journal.tell(
+        new JournalWriter.Reconcile(
+            "startup: journalling what changed while no agent was running", reconcileAdapter));
+    return this;
   }
 
   private Behavior<Command> onBatch(EngineBatch batch) {

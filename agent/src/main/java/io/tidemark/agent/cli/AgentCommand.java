@@ -1,0 +1,115 @@
+package io.tidemark.agent.cli;
+
+import io.tidemark.agent.engine.EngineKind;
+import io.tidemark.agent.journal.ProgressListener;
+import io.tidemark.agent.runtime.AgentRuntime;
+import io.tidemark.agent.runtime.AgentSettings;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code tidemark agent ROOT}: watch ROOT, keep its change journal, serve it over gRPC (and to
+ * git's fsmonitor hook). The first stdout line is {@code ready <cursor>}.
+ */
+@Command(
+    name = "agent",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Watch ROOT and serve its change journal over gRPC until SIGTERM.",
+      "Prints 'ready <cursor>' once the tree is crawled and watched."
+    })
+public final class AgentCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "ROOT", description = "directory to watch")
+  Path root;
+
+  @Option(names = "--engine", paramLabel = "auto|fanotify|inotify", defaultValue = "auto",
+      description = "kernel interface (default: ${DEFAULT-VALUE})")
+  String engine;
+
+  @Option(names = "--state", paramLabel = "DIR",
+      description = "state directory, outside ROOT (default: $XDG_STATE_HOME/tidemark/roots/...)")
+  Path state;
+
+  @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:7433",
+      description = "gRPC address (default: ${DEFAULT-VALUE}; port 0 picks one)")
+  String listen;
+
+  @Option(names = "--ignore", paramLabel = "GLOB",
+      description = "gitignore-style pattern never journalled (repeatable; adds to .tidemarkignore)")
+  List<String> ignore = new ArrayList<>();
+
+  @Option(names = "--token", paramLabel = "T", defaultValue = "${env:TIDEMARK_TOKEN}",
+      description = "require this bearer token from clients (needed off loopback)")
+  String token;
+
+  @Option(names = "--tls-cert", paramLabel = "PEM", description = "serve TLS with this certificate chain")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "PEM", description = "private key for --tls-cert (PKCS#8)")
+  Path tlsKey;
+
+  @Override
+  public Integer call() throws Exception {
+    AgentSettings settings = settings();
+    CountDownLatch stop = new CountDownLatch(1);
+    StopSignals.onTerminate(stop::countDown);
+    PrintStream err = System.err;
+    ProgressListener progress = CrawlProgress.onTerminal(err);
+    try (AgentRuntime agent = AgentRuntime.start(settings, progress, q -> List.of())) {
+      CrawlProgress.clear(err);
+      err.println("tidemark: watching " + settings.root().toRealPath() + " with " + agent.engineName()
+          + ", serving on " + agent.target() + " (state in " + agent.stateDir() + ")");
+      System.out.println("ready " + agent.queries().currentCursor());
+      System.out.flush();
+      agent.failure().thenRun(stop::countDown);
+      stop.await();
+      if (agent.failure().isDone()) {
+        err.println("tidemark agent: " + TidemarkMain.describe(agent.failure().join()));
+        return CliExit.FAILURE;
+      }
+    }
+    return CliExit.OK;
+  }
+
+  private AgentSettings settings() {
+    if (!Files.isDirectory(root)) {
+      throw new ParameterException(spec.commandLine(),
+          (Files.exists(root) ? "root is not a directory: " : "root does not exist: ") + root);
+    }
+    EngineKind kind;
+    try {
+      kind = EngineKind.parse(engine);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    AgentTarget target;
+    try {
+      target = AgentTarget.parse(listen);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--listen: " + e.getMessage());
+    }
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
+    }
+    AgentSettings s = AgentSettings.defaults(root.toAbsolutePath())
+        .withEngine(kind)
+        .withStateDir(state)
+        .withListen(target.host(), target.port())
+        .withIgnore(ignore)
+        .withToken(token);
+    return tlsCert == null ? s : s.withTls(tlsCert, tlsKey);
+  }
+}
