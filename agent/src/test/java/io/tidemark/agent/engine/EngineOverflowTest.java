@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,6 +34,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 @Timeout(60)
 class EngineOverflowTest {
   private static final Path MAX_QUEUED = Path.of("/proc/sys/fs/inotify/max_queued_events");
+  private static final Path SYSCTL_LOCK = Path.of("/tmp/tidemark-inotify-sysctl.lock");
   private static final int INOTIFY_QUEUE = 256;
   private static final int FANOTIFY_BURST = 40_000;
 
@@ -96,15 +100,23 @@ class EngineOverflowTest {
     assertThat(events.failure()).isNull();
   }
 
-  /** The queue limit is read once, at inotify_init: lower it only around {@code start}. */
+  /**
+   * The queue limit is read once, at inotify_init: lower it only around {@code start}. A lock file
+   * serialises this with copies of the test running from other worktrees, so none of them reads
+   * another's lowered value as the one to restore.
+   */
   private void startWithSmallInotifyQueue() throws IOException {
-    String old = Files.readString(MAX_QUEUED).strip();
-    Files.writeString(MAX_QUEUED, Integer.toString(INOTIFY_QUEUE));
-    try {
-      engine.start(events);
-    } finally {
-      Files.writeString(MAX_QUEUED, old);
+    try (FileChannel lock =
+            FileChannel.open(SYSCTL_LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock held = lock.lock()) {
+      String old = Files.readString(MAX_QUEUED).strip();
+      Files.writeString(MAX_QUEUED, Integer.toString(INOTIFY_QUEUE));
+      try {
+        engine.start(events);
+      } finally {
+        Files.writeString(MAX_QUEUED, old);
+      }
+      assertThat(Files.readString(MAX_QUEUED).strip()).isEqualTo(old);
     }
-    assertThat(Files.readString(MAX_QUEUED).strip()).isEqualTo(old);
   }
 }
