@@ -57,16 +57,8 @@ class EngineBehaviourTest {
     }
     assertThat(events.failure()).as("engine failure").isNull();
     assertThat(events.events())
-        .as("overflow in a small test (fs.inotify.max_queued_events is now %s)", queueLimit())
+        .as("overflow in a small test (fs.inotify.max_queued_events is now %s)", InotifyQueueLimit.current())
         .noneMatch(e -> e.kind() == OVERFLOW);
-  }
-
-  private static String queueLimit() {
-    try {
-      return Files.readString(Path.of("/proc/sys/fs/inotify/max_queued_events")).strip();
-    } catch (IOException e) {
-      return "unreadable: " + e;
-    }
   }
 
   private void watch() throws IOException {
@@ -77,7 +69,7 @@ class EngineBehaviourTest {
     engine =
         EngineFactory.create(
             kind, new EngineConfig(root, selfPid, EngineConfig.DEFAULT_RENAME_PAIR_TIMEOUT));
-    engine.start(events);
+    InotifyQueueLimit.startSane(kind, engine, events);
   }
 
   private Shell.Result sh(String script) throws IOException, InterruptedException {

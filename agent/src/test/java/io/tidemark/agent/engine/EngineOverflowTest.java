@@ -3,10 +3,6 @@ package io.tidemark.agent.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,8 +29,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 @EnumSource(value = EngineKind.class, names = {"FANOTIFY", "INOTIFY"})
 @Timeout(60)
 class EngineOverflowTest {
-  private static final Path MAX_QUEUED = Path.of("/proc/sys/fs/inotify/max_queued_events");
-  private static final Path SYSCTL_LOCK = Path.of("/tmp/tidemark-inotify-sysctl.lock");
   private static final int INOTIFY_QUEUE = 256;
   private static final int FANOTIFY_BURST = 40_000;
 
@@ -76,8 +70,8 @@ class EngineOverflowTest {
     engine = EngineFactory.create(kind, config);
     int burst;
     if (kind == EngineKind.INOTIFY) {
-      assumeTrue(Files.isWritable(MAX_QUEUED), "needs root to lower " + MAX_QUEUED);
-      startWithSmallInotifyQueue();
+      assumeTrue(Files.isWritable(InotifyQueueLimit.MAX_QUEUED), "needs root to lower the queue limit");
+      InotifyQueueLimit.startWith(INOTIFY_QUEUE, engine, events);
       burst = INOTIFY_QUEUE * 8;
     } else {
       engine.start(events);
@@ -86,7 +80,7 @@ class EngineOverflowTest {
 
     Shell.run(root, ": > first");
     Awaitility.await("reader stalled in the sink").atMost(Duration.ofSeconds(10)).until(() -> stalled.getCount() == 0);
-    Process child = JavaChild.start(FileBurst.class, root.resolve("burst").toString(), Integer.toString(burst));
+    Process child = JavaChild.start(FileBurst.class, root.toString(), Integer.toString(burst));
     String out = new String(child.getInputStream().readAllBytes());
     assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(child.exitValue()).as(out).isZero();
@@ -98,25 +92,5 @@ class EngineOverflowTest {
     Shell.run(root, ": > after");
     events.await(FsEvent.Kind.CREATE, "after");
     assertThat(events.failure()).isNull();
-  }
-
-  /**
-   * The queue limit is read once, at inotify_init: lower it only around {@code start}. A lock file
-   * serialises this with copies of the test running from other worktrees, so none of them reads
-   * another's lowered value as the one to restore.
-   */
-  private void startWithSmallInotifyQueue() throws IOException {
-    try (FileChannel lock =
-            FileChannel.open(SYSCTL_LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock held = lock.lock()) {
-      String old = Files.readString(MAX_QUEUED).strip();
-      Files.writeString(MAX_QUEUED, Integer.toString(INOTIFY_QUEUE));
-      try {
-        engine.start(events);
-      } finally {
-        Files.writeString(MAX_QUEUED, old);
-      }
-      assertThat(Files.readString(MAX_QUEUED).strip()).isEqualTo(old);
-    }
   }
 }
