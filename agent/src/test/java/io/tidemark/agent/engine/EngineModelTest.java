@@ -72,7 +72,7 @@ class EngineModelTest {
     engine =
         EngineFactory.create(
             kind, new EngineConfig(root, ProcessHandle.current().pid(), EngineConfig.DEFAULT_RENAME_PAIR_TIMEOUT));
-    engine.start(events);
+    InotifyQueueLimit.startSane(kind, engine, events);
 
     Process child =
         JavaChild.start(

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
 /** A sink that keeps every event it is given, for tests to wait on and inspect. */
-final class EventRecorder implements EventSink {
+class EventRecorder implements EventSink {
   static final Duration TIMEOUT = Duration.ofSeconds(10);
 
   private final List<FsEvent> events = new ArrayList<>();
