@@ -44,6 +44,15 @@ public interface Fanotify extends Library {
   int FAN_EVENT_INFO_TYPE_OLD_DFID_NAME = 10;
   int FAN_EVENT_INFO_TYPE_NEW_DFID_NAME = 12;
 
+  // errno values fanotify_init/fanotify_mark answer with
+  int EPERM = 1;
+  int ENOENT = 2;
+  int EXDEV = 18;
+  int ENODEV = 19;
+  int EINVAL = 22;
+  int EMFILE = 24;
+  int EOPNOTSUPP = 95;
+
   int fanotify_init(int flags, int eventFileFlags) throws LastErrorException;
 
   /** The 64-bit mask is one register on LP64, so {@code long} matches the C prototype. */

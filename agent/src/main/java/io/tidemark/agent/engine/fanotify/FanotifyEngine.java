@@ -7,6 +7,7 @@ import io.tidemark.agent.engine.EngineException;
 import io.tidemark.agent.engine.EventSink;
 import io.tidemark.agent.engine.FsEvent;
 import io.tidemark.agent.engine.WatchEngine;
+import io.tidemark.agent.linux.ErrnoException;
 import io.tidemark.agent.linux.LibC;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
@@ -29,8 +30,7 @@ import org.slf4j.LoggerFactory;
 public final class FanotifyEngine implements WatchEngine {
   private static final Logger log = LoggerFactory.getLogger(FanotifyEngine.class);
   private static final int READ_BUFFER = 256 * 1024;
-  private static final int EFD_CLOEXEC = LibC.O_CLOEXEC;
-  private static final int EFD_NONBLOCK = LibC.O_NONBLOCK;
+  private static final int POLLFD_SIZE = 8; // struct pollfd {int fd; short events, revents}
 
   private final EngineConfig config;
   private final String root;
@@ -79,14 +79,14 @@ public final class FanotifyEngine implements WatchEngine {
       seed(cache);
       EventTranslator translator =
           new EventTranslator(root, cache, resolver::resolve, this::listTree, config.selfPid());
-      wakeFd = LibC.INSTANCE.eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+      wakeFd = LibC.eventFd(LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);
       reader = new Thread(() -> run(translator, sink), "tidemark-fanotify");
       reader.setDaemon(true);
       reader.start();
-    } catch (LastErrorException e) {
+    } catch (LastErrorException | ErrnoException e) {
       close();
       throw new EngineException(
-          "cannot prepare fanotify for " + root + " (errno " + e.getErrorCode()
+          "cannot prepare fanotify for " + root + " (" + e.getMessage()
               + "): check the root is readable or use --engine inotify",
           e);
     }
@@ -152,41 +152,29 @@ public final class FanotifyEngine implements WatchEngine {
   }
 
   private void run(EventTranslator translator, EventSink sink) {
-    try (Memory pollFds = new Memory(2L * LibC.POLLFD_SIZE);
+    try (Memory pollFds = new Memory(2L * POLLFD_SIZE);
         Memory buffer = new Memory(READ_BUFFER)) {
       byte[] heap = new byte[READ_BUFFER];
       pollFds.clear();
       pollFds.setInt(0, group.fd());
       pollFds.setShort(4, LibC.POLLIN);
-      pollFds.setInt(LibC.POLLFD_SIZE, wakeFd);
-      pollFds.setShort(LibC.POLLFD_SIZE + 4, LibC.POLLIN);
+      pollFds.setInt(POLLFD_SIZE, wakeFd);
+      pollFds.setShort(POLLFD_SIZE + 4, LibC.POLLIN);
       while (!closed.get()) {
         pollFds.setShort(6, (short) 0);
-        pollFds.setShort(LibC.POLLFD_SIZE + 6, (short) 0);
-        try {
-          LibC.INSTANCE.poll(pollFds, 2, -1);
-        } catch (LastErrorException e) {
-          if (e.getErrorCode() == LibC.EINTR) {
-            continue;
-          }
-          throw e;
-        }
-        if (closed.get() || pollFds.getShort(LibC.POLLFD_SIZE + 6) != 0) {
+        pollFds.setShort(POLLFD_SIZE + 6, (short) 0);
+        LibC.poll(pollFds, 2, -1);
+        if (closed.get() || pollFds.getShort(POLLFD_SIZE + 6) != 0) {
           return;
         }
-        long n;
-        try {
-          n = LibC.INSTANCE.read(group.fd(), buffer, READ_BUFFER);
-        } catch (LastErrorException e) {
-          if (e.getErrorCode() == LibC.EAGAIN || e.getErrorCode() == LibC.EINTR) {
-            continue;
-          }
-          throw e;
+        int n = LibC.read(group.fd(), buffer, READ_BUFFER);
+        if (n <= 0) {
+          continue; // EAGAIN after a spurious wakeup (the group fd is non-blocking)
         }
-        buffer.read(0, heap, 0, (int) n);
+        buffer.read(0, heap, 0, n);
         List<FsEvent> batch = new ArrayList<>();
         try {
-          translator.translate(heap, (int) n, batch);
+          translator.translate(heap, n, batch);
         } catch (EventTranslator.RootGone gone) {
           deliver(sink, batch);
           fail(sink, new EngineException("watch root " + root + " was " + gone.getMessage()
@@ -195,9 +183,9 @@ public final class FanotifyEngine implements WatchEngine {
         }
         deliver(sink, batch);
       }
-    } catch (LastErrorException e) {
-      fail(sink, new EngineException("reading fanotify events for " + root + " failed (errno "
-          + e.getErrorCode() + "): restart the watch or use --engine inotify", e));
+    } catch (ErrnoException e) {
+      fail(sink, new EngineException("reading fanotify events for " + root + " failed ("
+          + e.getMessage() + "): restart the watch or use --engine inotify", e));
     } catch (RuntimeException e) {
       fail(sink, e);
     }
@@ -221,9 +209,10 @@ public final class FanotifyEngine implements WatchEngine {
       return;
     }
     if (wakeFd >= 0) {
-      try (Memory one = new Memory(8)) {
-        one.setLong(0, 1);
-        LibC.INSTANCE.write(wakeFd, one, 8);
+      try {
+        LibC.signalEventFd(wakeFd);
+      } catch (ErrnoException e) {
+        log.warn("could not wake the fanotify reader of {}: {}", root, e.getMessage());
       }
     }
     if (reader != null && reader != Thread.currentThread()) {
@@ -240,7 +229,7 @@ public final class FanotifyEngine implements WatchEngine {
       resolver.close();
     }
     if (wakeFd >= 0) {
-      LibC.INSTANCE.close(wakeFd);
+      LibC.closeQuietly(wakeFd);
     }
   }
 }

@@ -5,6 +5,7 @@ import static io.tidemark.agent.linux.Fanotify.*;
 import com.sun.jna.LastErrorException;
 import io.tidemark.agent.engine.EngineException;
 import io.tidemark.agent.linux.Fanotify;
+import io.tidemark.agent.linux.Handles;
 import io.tidemark.agent.linux.LibC;
 import java.util.List;
 
@@ -15,7 +16,7 @@ import java.util.List;
 final class FanotifyGroup implements AutoCloseable {
   static final int BASE_FLAGS =
       FAN_CLASS_NOTIF | FAN_CLOEXEC | FAN_NONBLOCK | FAN_REPORT_DFID_NAME | FAN_REPORT_FID;
-  static final int EVENT_FILE_FLAGS = LibC.O_RDONLY | LibC.O_LARGEFILE | LibC.O_CLOEXEC;
+  static final int EVENT_FILE_FLAGS = Handles.O_RDONLY | Handles.O_LARGEFILE | Handles.O_CLOEXEC;
   static final long MASK =
       FAN_MODIFY | FAN_CLOSE_WRITE | FAN_CREATE | FAN_DELETE | FAN_RENAME | FAN_ATTRIB | FAN_ONDIR;
 
@@ -50,7 +51,7 @@ final class FanotifyGroup implements AutoCloseable {
           Fanotify.INSTANCE.fanotify_init(BASE_FLAGS | FAN_REPORT_TARGET_FID, EVENT_FILE_FLAGS),
           true);
     } catch (LastErrorException e) {
-      if (e.getErrorCode() != LibC.EINVAL) {
+      if (e.getErrorCode() != EINVAL) {
         throw initError(e);
       }
     }
@@ -63,14 +64,14 @@ final class FanotifyGroup implements AutoCloseable {
 
   private static EngineException initError(LastErrorException e) {
     return switch (e.getErrorCode()) {
-      case LibC.EPERM ->
+      case EPERM ->
           new EngineException(
               "fanotify needs CAP_SYS_ADMIN: run as root or use --engine inotify", e);
-      case LibC.EINVAL ->
+      case EINVAL ->
           new EngineException(
               "kernel too old for FAN_REPORT_DFID_NAME (needs Linux 5.9+): use --engine inotify",
               e);
-      case LibC.EMFILE ->
+      case EMFILE ->
           new EngineException(
               "too many fanotify groups (fs.fanotify.max_user_groups): stop other watchers,"
                   + " raise the sysctl or use --engine inotify",
@@ -84,25 +85,25 @@ final class FanotifyGroup implements AutoCloseable {
   private void mark(MountTable.Mount m) throws EngineException {
     try {
       Fanotify.INSTANCE.fanotify_mark(
-          fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, MASK, LibC.AT_FDCWD, m.point());
+          fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, MASK, Handles.AT_FDCWD, m.point());
     } catch (LastErrorException e) {
       throw switch (e.getErrorCode()) {
-        case LibC.EPERM ->
+        case EPERM ->
             new EngineException(
                 "fanotify filesystem marks need CAP_SYS_ADMIN (refused on " + m
                     + "): run as root or use --engine inotify",
                 e);
-        case LibC.ENODEV, LibC.EXDEV, LibC.EOPNOTSUPP ->
+        case ENODEV, EXDEV, EOPNOTSUPP ->
             new EngineException(
                 "the filesystem mounted at " + m
                     + " cannot report file ids to fanotify: use --engine inotify for this root",
                 e);
-        case LibC.EINVAL ->
+        case EINVAL ->
             new EngineException(
                 "kernel too old for FAN_RENAME on " + m
                     + " (needs Linux 5.17+): use --engine inotify",
                 e);
-        case LibC.ENOENT ->
+        case ENOENT ->
             new EngineException(
                 m.point() + " vanished while it was being marked: check the path and retry", e);
         default ->
@@ -127,7 +128,7 @@ final class FanotifyGroup implements AutoCloseable {
   public synchronized void close() {
     if (!closed) {
       closed = true;
-      LibC.INSTANCE.close(fd);
+      LibC.closeQuietly(fd);
     }
   }
 }

@@ -19,18 +19,18 @@ final class HandleResolver implements DirectoryCache.Resolver, AutoCloseable {
 
   private final Map<Long, Integer> mountFds = new HashMap<>();
   private final Memory handle = new Memory(Handles.FILE_HANDLE_HEADER + Handles.MAX_HANDLE_SZ);
-  private final Memory statfs = new Memory(LibC.STATFS_SIZE);
+  private final Memory statfs = new Memory(Handles.STATFS_SIZE);
   private final Memory mountId = new Memory(4);
   private final byte[] keyBytes = new byte[HandleKey.MAX_LENGTH];
   private final byte[] link = new byte[4097];
 
   /** Opens {@code directory} as the handle-opening fd for its filesystem (once per fsid). */
   void addFilesystem(String directory) {
-    int fd = LibC.INSTANCE.open(directory, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_CLOEXEC);
-    LibC.INSTANCE.fstatfs(fd, statfs);
-    long fsid = statfs.getLong(LibC.STATFS_FSID_OFFSET);
+    int fd = Handles.INSTANCE.open(directory, Handles.O_RDONLY | Handles.O_DIRECTORY | Handles.O_CLOEXEC);
+    Handles.INSTANCE.fstatfs(fd, statfs);
+    long fsid = statfs.getLong(Handles.STATFS_FSID_OFFSET);
     if (mountFds.putIfAbsent(fsid, fd) != null) {
-      LibC.INSTANCE.close(fd);
+      LibC.closeQuietly(fd);
     }
   }
 
@@ -45,19 +45,19 @@ final class HandleResolver implements DirectoryCache.Resolver, AutoCloseable {
     handle.write(0, fh, 0, fh.length);
     int fd;
     try {
-      fd = Handles.INSTANCE.open_by_handle_at(mountFd, handle, LibC.O_PATH | LibC.O_CLOEXEC);
+      fd = Handles.INSTANCE.open_by_handle_at(mountFd, handle, Handles.O_PATH | Handles.O_CLOEXEC);
     } catch (LastErrorException e) {
       return null; // ESTALE: deleted (and evicted) before we got to it
     }
     try {
-      long n = LibC.INSTANCE.readlink("/proc/self/fd/" + fd, link, link.length);
+      long n = Handles.INSTANCE.readlink("/proc/self/fd/" + fd, link, link.length);
       String path = new String(link, 0, (int) n, StandardCharsets.UTF_8);
       // A deleted-but-cached dentry still opens; its path is not one a consumer can use.
       return path.endsWith(DELETED) || !path.startsWith("/") ? null : path;
     } catch (LastErrorException e) {
       return null;
     } finally {
-      LibC.INSTANCE.close(fd);
+      LibC.closeQuietly(fd);
     }
   }
 
@@ -68,13 +68,13 @@ final class HandleResolver implements DirectoryCache.Resolver, AutoCloseable {
   HandleKey encode(String path) {
     handle.setInt(0, Handles.MAX_HANDLE_SZ);
     try {
-      Handles.INSTANCE.name_to_handle_at(LibC.AT_FDCWD, path, handle, mountId, 0);
-      LibC.INSTANCE.statfs(path, statfs);
+      Handles.INSTANCE.name_to_handle_at(Handles.AT_FDCWD, path, handle, mountId, 0);
+      Handles.INSTANCE.statfs(path, statfs);
     } catch (LastErrorException e) {
       return null;
     }
     int handleLength = Handles.FILE_HANDLE_HEADER + handle.getInt(0);
-    statfs.read(LibC.STATFS_FSID_OFFSET, keyBytes, 0, 8);
+    statfs.read(Handles.STATFS_FSID_OFFSET, keyBytes, 0, 8);
     handle.read(0, keyBytes, 8, handleLength);
     return new HandleKey().set(keyBytes, 0, 8 + handleLength).copy();
   }
@@ -82,11 +82,7 @@ final class HandleResolver implements DirectoryCache.Resolver, AutoCloseable {
   @Override
   public void close() {
     for (int fd : mountFds.values()) {
-      try {
-        LibC.INSTANCE.close(fd);
-      } catch (LastErrorException ignored) {
-        // closing an fd we own cannot fail in a way we could act on
-      }
+      LibC.closeQuietly(fd);
     }
     mountFds.clear();
   }
