@@ -21,6 +21,8 @@ import io.tidemark.agent.linux.Inotify;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns the records of one inotify read into {@link FsEvent}s: resolves wd + name to a root-relative
@@ -28,6 +30,7 @@ import java.nio.file.Path;
  * and deleted directories) and drops the kernel CREATEs a listing already reported.
  */
 final class EventTranslator {
+  private static final Logger log = LoggerFactory.getLogger(EventTranslator.class);
   private final int fd;
   private final Path root;
   private final WatchTree tree;
@@ -71,6 +74,9 @@ final class EventTranslator {
   }
 
   void handle(int wd, int mask, int cookie, String name, long nowNanos) throws EngineException {
+    if (log.isTraceEnabled()) {
+      log.trace("wd={} mask={} cookie={} name={}", wd, Integer.toHexString(mask), cookie, name);
+    }
     if ((mask & IN_Q_OVERFLOW) != 0) {
       overflow();
       return;
@@ -151,7 +157,7 @@ final class EventTranslator {
     if ((mask & IN_UNMOUNT) != 0) {
       out.add(FsEvent.overflow()); // a filesystem vanished under us: the consumer must reconcile
     }
-    if (dir.isRoot() && (mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED)) != 0) {
+    if (dir == tree.root() && (mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED)) != 0) {
       throw new EngineException(
           "watch root " + root + " was deleted, moved or unmounted: recreate it and restart the"
               + " watch");

@@ -154,6 +154,12 @@ public final class InotifyEngine implements WatchEngine {
     }
   }
 
+  /** For tests: whether the reader thread still runs. */
+  boolean readerAlive() {
+    Thread t = reader;
+    return t != null && t.isAlive();
+  }
+
   /** Under the lock that closes the fds, so the eventfd number cannot be reused meanwhile. */
   private synchronized void wakeReader() {
     if (wakeFd < 0) {

@@ -37,10 +37,6 @@ final class WatchTree {
       this.name = name;
     }
 
-    boolean isRoot() {
-      return parent == null;
-    }
-
     /** Forgets a listed name; true when it was there (the caller's CREATE is a duplicate). */
     boolean consumeListed(String child) {
       return listed != null && listed.remove(child);
