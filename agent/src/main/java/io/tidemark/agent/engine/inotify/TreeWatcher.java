@@ -1,0 +1,167 @@
+package io.tidemark.agent.engine.inotify;
+
+import io.tidemark.agent.engine.EngineException;
+import io.tidemark.agent.engine.FsEvent;
+import io.tidemark.agent.linux.ErrnoException;
+import io.tidemark.agent.linux.Inotify;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Puts watches on directory trees: <em>add the watch, then list</em>, so an entry created before
+ * the watch existed is seen by the listing and one created after it by the kernel. Iterative (an
+ * explicit stack), so a deep tree cannot overflow the Java stack.
+ */
+final class TreeWatcher {
+  private static final Logger log = LoggerFactory.getLogger(TreeWatcher.class);
+
+  /** Events on directory entries; self events only to learn that a watched dir went away. */
+  static final int MASK =
+      Inotify.IN_MODIFY | Inotify.IN_CLOSE_WRITE | Inotify.IN_CREATE | Inotify.IN_DELETE
+          | Inotify.IN_MOVED_FROM | Inotify.IN_MOVED_TO | Inotify.IN_ATTRIB
+          | Inotify.IN_DELETE_SELF | Inotify.IN_MOVE_SELF
+          // never watch through a symlink, refuse a non-directory that raced in under the name
+          | Inotify.IN_DONT_FOLLOW | Inotify.IN_ONLYDIR
+          // no events for files already unlinked but still open (they have no path)
+          | Inotify.IN_EXCL_UNLINK;
+
+  private final int fd;
+  private final Path root;
+  private final WatchTree tree;
+  private final Path procSys;
+  /** Directories holding listed names, so they can be cleared once the queue has caught up. */
+  private final List<WatchTree.Dir> listedDirs = new ArrayList<>();
+  private long lastListingEndNanos;
+
+  TreeWatcher(int fd, Path root, WatchTree tree, Path procSys) {
+    this.fd = fd;
+    this.root = root;
+    this.tree = tree;
+    this.procSys = procSys;
+  }
+
+  /** Watches the root and every directory below it; reports nothing (the initial crawl). */
+  void watchRoot() throws EngineException {
+    int wd;
+    try {
+      wd = Inotify.addWatch(fd, root.toString(), MASK);
+    } catch (ErrnoException e) { // no partial watch of the root: every errno is fatal here
+      throw InotifyErrors.addWatch(e, root, procSys);
+    }
+    if (tree.root() == null) {
+      tree.setRoot(wd);
+    }
+    crawl(tree.root(), "", false, null);
+  }
+
+  /**
+   * Watches {@code parent/name}, a directory just created or moved in, and everything below it,
+   * adding a CREATE to {@code out} for every entry found inside (not for the top itself).
+   */
+  void watchNew(WatchTree.Dir parent, String name, EventBuffer out) throws EngineException {
+    String top = WatchTree.child(tree.path(parent), name);
+    int wd = addWatch(root.resolve(top));
+    if (wd < 0) {
+      return; // gone again (its DELETE is queued) or replaced by a non-directory
+    }
+    crawl(tree.attach(parent, name, wd), top, true, out);
+  }
+
+  private void crawl(WatchTree.Dir start, String startPath, boolean report, EventBuffer out)
+      throws EngineException {
+    Set<Integer> seen = new HashSet<>();
+    ArrayDeque<WatchTree.Dir> dirs = new ArrayDeque<>();
+    ArrayDeque<String> paths = new ArrayDeque<>();
+    dirs.push(start);
+    paths.push(startPath);
+    seen.add(start.wd);
+    while (!dirs.isEmpty()) {
+      WatchTree.Dir dir = dirs.pop();
+      String dirPath = paths.pop();
+      for (Entry e : list(root.resolve(dirPath))) {
+        String path = WatchTree.child(dirPath, e.name());
+        if (report) {
+          dir.markListed(e.name());
+          out.add(FsEvent.of(FsEvent.Kind.CREATE, path, e.dir(), 0));
+        }
+        if (!e.dir()) {
+          continue;
+        }
+        int wd = addWatch(root.resolve(path));
+        // seen: a bind mount can show a directory again below itself; watch it once.
+        if (wd >= 0 && seen.add(wd) && wd != tree.root().wd) {
+          dirs.push(tree.attach(dir, e.name(), wd));
+          paths.push(path);
+        }
+      }
+      if (report) {
+        listedDirs.add(dir);
+      }
+    }
+    if (report) {
+      lastListingEndNanos = System.nanoTime();
+    }
+  }
+
+  /**
+   * A read that started at {@code drainStartNanos} emptied the queue. If that was after the last
+   * listing, every kernel CREATE a listing could duplicate has been read: forget listed names.
+   */
+  void onDrained(long drainStartNanos) {
+    if (!listedDirs.isEmpty() && drainStartNanos - lastListingEndNanos > 0) {
+      for (WatchTree.Dir d : listedDirs) {
+        d.listed = null;
+      }
+      listedDirs.clear();
+    }
+  }
+
+  /** The wd, or -1 when the path is gone or no longer a directory (the kernel will tell us). */
+  private int addWatch(Path dir) throws EngineException {
+    try {
+      return Inotify.addWatch(fd, dir.toString(), MASK);
+    } catch (ErrnoException e) {
+      switch (e.errno()) {
+        case ErrnoException.ENOENT, ErrnoException.ENOTDIR, ErrnoException.ELOOP:
+          return -1;
+        case ErrnoException.EACCES:
+          // Not fatal for the rest of the tree, but loud: changes under it are not reported.
+          log.warn("not watching {}: permission denied; changes below it are not reported", dir);
+          return -1;
+        default:
+          throw InotifyErrors.addWatch(e, dir, procSys);
+      }
+    }
+  }
+
+  private record Entry(String name, boolean dir) {}
+
+  private static List<Entry> list(Path dir) {
+    List<Entry> entries = new ArrayList<>();
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+      for (Path p : stream) {
+        try {
+          BasicFileAttributes a =
+              Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+          entries.add(new Entry(p.getFileName().toString(), a.isDirectory()));
+        } catch (IOException gone) {
+          // Deleted between readdir and stat: its DELETE event is queued behind our watch.
+        }
+      }
+    } catch (IOException gone) {
+      // The directory itself went away or was replaced; its parent's watch reports that.
+    }
+    return entries;
+  }
+}

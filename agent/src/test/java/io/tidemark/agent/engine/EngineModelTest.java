@@ -1,0 +1,156 @@
+package io.tidemark.agent.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Model-based test: a child process runs a seeded random workload of {@value #OPS} operations
+ * under the root; replaying the reported events over the initial tree must give exactly the final
+ * tree on disk (paths and file/dir types), and no event may name a path that never existed.
+ *
+ * <p>Reproduce one seed: {@code -Dtidemark.model.seed=N}; more seeds: {@code
+ * -Dtidemark.model.seeds=100}.
+ */
+@ParameterizedClass(name = "{0}")
+@EnumSource(value = EngineKind.class, names = {"FANOTIFY", "INOTIFY"})
+class EngineModelTest {
+  private static final int OPS = Integer.getInteger("tidemark.model.ops", 1000);
+  private static final String MARKER = "workload-done";
+
+  @Parameter EngineKind kind;
+  @TempDir Path tmp;
+
+  private WatchEngine engine;
+
+  static LongStream seeds() {
+    Long one = Long.getLong("tidemark.model.seed");
+    if (one != null) {
+      return LongStream.of(one);
+    }
+    return LongStream.rangeClosed(1, Integer.getInteger("tidemark.model.seeds", 10));
+  }
+
+  @AfterEach
+  void stopEngine() {
+    if (engine != null) {
+      engine.close();
+    }
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds")
+  void replay_randomWorkload_matchesFinalTree(long seed) throws Exception {
+    Path base = tmp.toRealPath();
+    Path root = Files.createDirectory(base.resolve("root"));
+    Path outside = Files.createDirectory(base.resolve("outside"));
+    Path everFile = base.resolve("ever-existed.txt");
+    seedInitialTree(root, seed);
+    TreeModel model = TreeModel.scan(root);
+    Set<String> known = new HashSet<>(model.entries().keySet());
+
+    EventRecorder events = new EventRecorder();
+    engine =
+        EngineFactory.create(
+            kind, new EngineConfig(root, ProcessHandle.current().pid(), EngineConfig.DEFAULT_RENAME_PAIR_TIMEOUT));
+    InotifyQueueLimit.startSane(kind, engine, events);
+
+    Process child =
+        JavaChild.start(
+            RandomFsWorkload.class,
+            root.toString(),
+            outside.toString(),
+            Long.toString(seed),
+            Integer.toString(OPS),
+            everFile.toString(),
+            MARKER);
+    String childOut = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("workload finished").isTrue();
+    assertThat(child.exitValue()).as("workload exit; output:\n" + childOut).isZero();
+    events.await(FsEvent.Kind.CREATE, MARKER);
+    events.awaitQuiet(EngineConfig.DEFAULT_RENAME_PAIR_TIMEOUT.multipliedBy(10));
+    assertThat(events.failure()).as("engine failure").isNull();
+
+    List<FsEvent> all = events.events();
+    known.addAll(Files.readAllLines(everFile));
+    known.add(MARKER);
+    String context = kind + " seed " + seed + " (reproduce: -Dtidemark.model.seed=" + seed + ")";
+    List<String> strangers = new ArrayList<>();
+    for (FsEvent e : all) {
+      assertThat(e.kind()).as(context + ": overflow with only " + OPS + " ops").isNotEqualTo(FsEvent.Kind.OVERFLOW);
+      for (String p : new String[] {e.path(), e.from()}) {
+        if (p != null && !known.contains(p)) {
+          strangers.add(e.toString());
+        }
+      }
+      model.apply(e);
+    }
+    Map<String, Boolean> actual = TreeModel.scan(root).entries();
+    if (!strangers.isEmpty() || !model.entries().equals(actual)) {
+      Path log = writeFailureLog(context, all);
+      assertThat(strangers).as(context + ": events naming paths that never existed; log " + log).isEmpty();
+      assertThat(diff(model.entries(), actual))
+          .as(context + ": replayed model vs disk (model-only '+', disk-only '-', type '~'); log " + log)
+          .isEmpty();
+    }
+  }
+
+  /** A few dirs and files that exist before the engine starts. */
+  private static void seedInitialTree(Path root, long seed) throws IOException {
+    java.util.Random r = new java.util.Random(~seed);
+    for (String d : List.of("a", "a/b", "c", "c/d/e")) {
+      Files.createDirectories(root.resolve(d));
+      for (int i = r.nextInt(3); i >= 0; i--) {
+        Files.writeString(root.resolve(d).resolve("i" + i), "initial");
+      }
+    }
+  }
+
+  private static List<String> diff(Map<String, Boolean> model, Map<String, Boolean> disk) {
+    List<String> out = new ArrayList<>();
+    TreeMap<String, Boolean> all = new TreeMap<>(model);
+    all.putAll(disk);
+    for (String p : all.keySet()) {
+      Boolean m = model.get(p);
+      Boolean d = disk.get(p);
+      if (d == null) {
+        out.add("+ " + p + (m ? "/" : ""));
+      } else if (m == null) {
+        out.add("- " + p + (d ? "/" : ""));
+      } else if (!m.equals(d)) {
+        out.add("~ " + p + " model " + (m ? "dir" : "file") + ", disk " + (d ? "dir" : "file"));
+      }
+    }
+    return out;
+  }
+
+  private static Path writeFailureLog(String context, List<FsEvent> events) throws IOException {
+    Path dir = Path.of("target", "model-failures");
+    Files.createDirectories(dir);
+    Path log = dir.resolve(context.replaceAll("[^A-Za-z0-9]+", "-") + ".log").toAbsolutePath();
+    List<String> lines = new ArrayList<>();
+    lines.add(context);
+    events.forEach(e -> lines.add(e.toString()));
+    Files.write(log, lines);
+    return log;
+  }
+}

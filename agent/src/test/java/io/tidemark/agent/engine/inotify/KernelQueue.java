@@ -1,0 +1,44 @@
+package io.tidemark.agent.engine.inotify;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import org.awaitility.Awaitility;
+
+/**
+ * Overflow tests elsewhere on this machine lower the global fs.inotify.max_queued_events around
+ * their own inotify_init (it is read only then). An instance created inside such a window gets a
+ * tiny queue and overflows, so tests that expect exact events start their engine outside it: they
+ * wait for a normal limit and hold the overflow tests' lock file (shared) while starting.
+ */
+final class KernelQueue {
+  static final Path MAX_QUEUED = Path.of("/proc/sys/fs/inotify/max_queued_events");
+  static final Path SYSCTL_LOCK = Path.of("/tmp/tidemark-inotify-sysctl.lock");
+  static final int NORMAL = 1024;
+
+  interface Start {
+    void run() throws IOException;
+  }
+
+  private KernelQueue() {}
+
+  static void startWithNormalQueue(Start start) throws IOException {
+    Awaitility.await("fs.inotify.max_queued_events back to >= " + NORMAL)
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> limit() >= NORMAL);
+    try (FileChannel ch =
+            FileChannel.open(SYSCTL_LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock held = ch.lock(0, Long.MAX_VALUE, false)) {
+      start.run();
+    }
+  }
+
+  static int limit() throws IOException {
+    return Integer.parseInt(Files.readString(MAX_QUEUED).strip());
+  }
+}
