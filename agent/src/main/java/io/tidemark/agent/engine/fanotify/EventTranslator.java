@@ -4,6 +4,7 @@ import static io.tidemark.agent.linux.Fanotify.*;
 
 import io.tidemark.agent.engine.FsEvent;
 import io.tidemark.agent.engine.FsEvent.Kind;
+import io.tidemark.agent.ignore.IgnoreRules;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -157,7 +158,8 @@ final class EventTranslator {
       }
     }
     String rel = cache.relative(abs);
-    if (rel == null || pid == selfPid) {
+    if (rel == null || (pid == selfPid && !IgnoreRules.isCookie(rel))) {
+      // our own writes are dropped, except the sync cookies we write precisely to hear them
       return;
     }
     if (rel.isEmpty()) {
