@@ -54,7 +54,13 @@ class EventRecorder implements EventSink {
         .alias(what)
         .atMost(TIMEOUT)
         .pollInterval(Duration.ofMillis(5))
-        .failFast("engine failed", () -> failure.get() != null)
+        .failFast(
+            "engine failed",
+            () -> {
+              if (failure.get() != null) {
+                throw new AssertionError("engine failed: " + failure.get(), failure.get());
+              }
+            })
         .untilAsserted(
             () -> {
               Optional<FsEvent> hit = find(match);

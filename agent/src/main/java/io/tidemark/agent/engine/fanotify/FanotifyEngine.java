@@ -1,22 +1,61 @@
 package io.tidemark.agent.engine.fanotify;
 
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
 import io.tidemark.agent.engine.EngineConfig;
 import io.tidemark.agent.engine.EngineException;
 import io.tidemark.agent.engine.EventSink;
+import io.tidemark.agent.engine.FsEvent;
 import io.tidemark.agent.engine.WatchEngine;
+import io.tidemark.agent.linux.ErrnoException;
+import io.tidemark.agent.linux.LibC;
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** PLACEHOLDER: the fanotify engine is being written. */
+/**
+ * The fanotify engine: one FAN_MARK_FILESYSTEM mark per filesystem the root spans, directory
+ * handles resolved to paths through a {@link DirectoryCache}, events outside the root dropped in
+ * userspace. One reader thread polls the group fd and an eventfd (so {@link #close()} can wake
+ * it), reads up to 256 KiB at a time and hands each read's events to the sink as one batch.
+ */
 public final class FanotifyEngine implements WatchEngine {
+  private static final Logger log = LoggerFactory.getLogger(FanotifyEngine.class);
+  private static final int READ_BUFFER = 256 * 1024;
+  private static final int POLLFD_SIZE = 8; // struct pollfd {int fd; short events, revents}
+
   private final EngineConfig config;
+  private final String root;
+  private final AtomicBoolean started = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private FanotifyGroup group;
+  private HandleResolver resolver;
+  private int wakeFd = -1;
+  private Thread reader;
 
   public FanotifyEngine(EngineConfig config) {
     this.config = config;
+    this.root = config.root().toString();
   }
 
   /** True when a filesystem mark can be set on {@code root} (CAP_SYS_ADMIN, kernel support). */
   public static boolean isAvailable(Path root) {
-    return false;
+    try {
+      String real = root.toRealPath().toString();
+      FanotifyGroup.open(List.of(MountTable.spanning(real).get(0))).close();
+      return true;
+    } catch (IOException | LastErrorException | LinkageError e) {
+      log.debug("fanotify unavailable for {}: {}", root, e.toString());
+      return false;
+    }
   }
 
   @Override
@@ -25,10 +64,172 @@ public final class FanotifyEngine implements WatchEngine {
   }
 
   @Override
-  public void start(EventSink sink) throws EngineException {
-    throw new EngineException("fanotify engine not implemented yet for " + config.root());
+  public void start(EventSink sink) throws IOException {
+    if (!started.compareAndSet(false, true)) {
+      throw new IllegalStateException("engine already started");
+    }
+    List<MountTable.Mount> mounts = MountTable.spanning(root);
+    group = FanotifyGroup.open(mounts);
+    try {
+      resolver = new HandleResolver();
+      for (MountTable.Mount m : mounts) {
+        resolver.addFilesystem(m.point());
+      }
+      DirectoryCache cache = new DirectoryCache(root, resolver);
+      seed(cache);
+      EventTranslator translator =
+          new EventTranslator(root, cache, resolver::resolve, this::listTree, config.selfPid());
+      wakeFd = LibC.eventFd(LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);
+      reader = new Thread(() -> run(translator, sink), "tidemark-fanotify");
+      reader.setDaemon(true);
+      reader.start();
+    } catch (LastErrorException | ErrnoException e) {
+      close();
+      throw new EngineException(
+          "cannot prepare fanotify for " + root + " (" + e.getMessage()
+              + "): check the root is readable or use --engine inotify",
+          e);
+    }
+  }
+
+  /**
+   * Learns the handle of every directory under the root now that the marks are set, so events
+   * for a directory deleted before we read them still resolve, and paths come from event time.
+   */
+  private void seed(DirectoryCache cache) throws IOException {
+    Files.walkFileTree(
+        config.root(),
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+            HandleKey key = resolver.encode(dir.toString());
+            if (key != null) {
+              cache.put(key, dir.toString());
+            }
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFileFailed(Path file, IOException e) {
+            return FileVisitResult.CONTINUE; // vanished or unreadable: its events still resolve
+          }
+        });
+  }
+
+  /** CREATE for every entry below a directory that was moved in from outside the root. */
+  private void listTree(String absoluteDir, String relativeDir, int pid, List<FsEvent> out) {
+    Path top = Path.of(absoluteDir);
+    try {
+      Files.walkFileTree(
+          top,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+              if (!dir.equals(top)) {
+                out.add(FsEvent.of(FsEvent.Kind.CREATE, relative(dir), true, pid));
+              }
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+              out.add(FsEvent.of(FsEvent.Kind.CREATE, relative(file), attrs.isDirectory(), pid));
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+              return FileVisitResult.CONTINUE; // gone again: its DELETE/RENAME event follows
+            }
+
+            private String relative(Path p) {
+              return relativeDir + "/" + top.relativize(p).toString();
+            }
+          });
+    } catch (IOException e) {
+      log.debug("could not list {} moved into the root: {}", absoluteDir, e.toString());
+    }
+  }
+
+  private void run(EventTranslator translator, EventSink sink) {
+    try (Memory pollFds = new Memory(2L * POLLFD_SIZE);
+        Memory buffer = new Memory(READ_BUFFER)) {
+      byte[] heap = new byte[READ_BUFFER];
+      pollFds.clear();
+      pollFds.setInt(0, group.fd());
+      pollFds.setShort(4, LibC.POLLIN);
+      pollFds.setInt(POLLFD_SIZE, wakeFd);
+      pollFds.setShort(POLLFD_SIZE + 4, LibC.POLLIN);
+      while (!closed.get()) {
+        pollFds.setShort(6, (short) 0);
+        pollFds.setShort(POLLFD_SIZE + 6, (short) 0);
+        LibC.poll(pollFds, 2, -1);
+        if (closed.get() || pollFds.getShort(POLLFD_SIZE + 6) != 0) {
+          return;
+        }
+        int n = LibC.read(group.fd(), buffer, READ_BUFFER);
+        if (n <= 0) {
+          continue; // EAGAIN after a spurious wakeup (the group fd is non-blocking)
+        }
+        buffer.read(0, heap, 0, n);
+        List<FsEvent> batch = new ArrayList<>();
+        try {
+          translator.translate(heap, n, batch);
+        } catch (EventTranslator.RootGone gone) {
+          deliver(sink, batch);
+          fail(sink, new EngineException("watch root " + root + " was " + gone.getMessage()
+              + ": start the watch again on the directory's new location"));
+          return;
+        }
+        deliver(sink, batch);
+      }
+    } catch (ErrnoException e) {
+      fail(sink, new EngineException("reading fanotify events for " + root + " failed ("
+          + e.getMessage() + "): restart the watch or use --engine inotify", e));
+    } catch (RuntimeException e) {
+      fail(sink, e);
+    }
+  }
+
+  private static void deliver(EventSink sink, List<FsEvent> batch) {
+    if (!batch.isEmpty()) {
+      sink.onEvents(batch);
+    }
+  }
+
+  private void fail(EventSink sink, Throwable cause) {
+    if (!closed.get()) {
+      sink.onFailure(cause);
+    }
   }
 
   @Override
-  public void close() {}
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    if (wakeFd >= 0) {
+      try {
+        LibC.signalEventFd(wakeFd);
+      } catch (ErrnoException e) {
+        log.warn("could not wake the fanotify reader of {}: {}", root, e.getMessage());
+      }
+    }
+    if (reader != null && reader != Thread.currentThread()) {
+      try {
+        reader.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (group != null) {
+      group.close();
+    }
+    if (resolver != null) {
+      resolver.close();
+    }
+    if (wakeFd >= 0) {
+      LibC.closeQuietly(wakeFd);
+    }
+  }
 }

@@ -1,0 +1,246 @@
+package io.tidemark.agent.engine.fanotify;
+
+import static io.tidemark.agent.linux.Fanotify.*;
+
+import io.tidemark.agent.engine.FsEvent;
+import io.tidemark.agent.engine.FsEvent.Kind;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Turns one buffer of fanotify records into {@link FsEvent}s under the root.
+ *
+ * <p>Layout (fanotify(7), {@code <linux/fanotify.h>}), all native-endian: each event is a 24-byte
+ * {@code fanotify_event_metadata} {u32 event_len; u8 vers; u8 reserved; u16 metadata_len; u64
+ * mask; s32 fd; s32 pid} followed by info records up to event_len. Each info record is a 4-byte
+ * header {u8 info_type; u8 pad; u16 len}, an 8-byte fsid and a {@code struct file_handle} {u32
+ * handle_bytes; s32 handle_type; u8 f_handle[handle_bytes]}; the *DFID_NAME types append a
+ * NUL-terminated name. With our init flags the kernel sends: DFID_NAME (parent + name) plus FID
+ * (the object itself) for entry and file events; DFID_NAME with the directory's own handle and
+ * name "." for events on a directory itself; OLD_DFID_NAME + NEW_DFID_NAME + FID for FAN_RENAME.
+ *
+ * <p>Cache upkeep happens for every record, ours included, so that a rename made by Tidemark's
+ * own process still moves the cached paths; only the emitting is skipped for {@code selfPid}.
+ */
+final class EventTranslator {
+  /** The watch root itself was deleted or renamed: there is nothing left to watch. */
+  static final class RootGone extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    RootGone(String what) {
+      super(what);
+    }
+  }
+
+  /** Lists a tree that arrived from outside the root, as CREATEs (see FsEvent javadoc). */
+  @FunctionalInterface
+  interface TreeLister {
+    void listInto(String absoluteDir, String relativeDir, int pid, List<FsEvent> out);
+  }
+
+  /** Resolves an object's own handle when the kernel gave no parent + name. */
+  @FunctionalInterface
+  interface ObjectResolver {
+    String resolve(HandleKey key);
+  }
+
+  private static final int METADATA_LEN = 24;
+
+  private final DirectoryCache cache;
+  private final ObjectResolver objects;
+  private final TreeLister lister;
+  private final long selfPid;
+  private final String root;
+  private final String rootParent;
+  private final HandleKey probe = new HandleKey();
+  private final HandleKey target = new HandleKey();
+
+  // offsets of the info records of the event being translated; -1 when absent
+  private int fidAt;
+  private int dfidNameAt;
+  private int oldAt;
+  private int newAt;
+
+  EventTranslator(
+      String root, DirectoryCache cache, ObjectResolver objects, TreeLister lister, long selfPid) {
+    this.root = root;
+    this.cache = cache;
+    this.objects = objects;
+    this.lister = lister;
+    this.selfPid = selfPid;
+    int slash = root.lastIndexOf('/');
+    this.rootParent = root.equals("/") ? null : slash == 0 ? "/" : root.substring(0, slash);
+  }
+
+  /** Translates the {@code length} bytes a read returned, appending to {@code out}. */
+  void translate(byte[] buf, int length, List<FsEvent> out) throws RootGone {
+    ByteBuffer bb = ByteBuffer.wrap(buf, 0, length).order(ByteOrder.nativeOrder());
+    int p = 0;
+    while (length - p >= METADATA_LEN) {
+      int eventLen = bb.getInt(p);
+      if (eventLen < METADATA_LEN || eventLen > length - p) {
+        throw new IllegalStateException("malformed fanotify record of " + eventLen + " bytes");
+      }
+      if ((buf[p + 4] & 0xff) != FANOTIFY_METADATA_VERSION) {
+        throw new IllegalStateException("fanotify metadata version " + buf[p + 4] + ", want 3");
+      }
+      int metadataLen = bb.getShort(p + 6) & 0xffff;
+      long mask = bb.getLong(p + 8);
+      int pid = bb.getInt(p + 20);
+      scanInfo(bb, p + metadataLen, p + eventLen);
+      translateOne(buf, bb, mask, pid, out);
+      p += eventLen;
+    }
+  }
+
+  private void scanInfo(ByteBuffer bb, int from, int end) {
+    fidAt = dfidNameAt = oldAt = newAt = -1;
+    for (int o = from; o + 4 <= end; ) {
+      int len = bb.getShort(o + 2) & 0xffff;
+      if (len < 4 || o + len > end) {
+        break;
+      }
+      switch (bb.get(o) & 0xff) {
+        case FAN_EVENT_INFO_TYPE_FID -> fidAt = o;
+        case FAN_EVENT_INFO_TYPE_DFID_NAME -> dfidNameAt = o;
+        case FAN_EVENT_INFO_TYPE_OLD_DFID_NAME -> oldAt = o;
+        case FAN_EVENT_INFO_TYPE_NEW_DFID_NAME -> newAt = o;
+        default -> {} // DFID, PIDFD, ERROR: not requested
+      }
+      o += len;
+    }
+  }
+
+  private void translateOne(byte[] buf, ByteBuffer bb, long mask, int pid, List<FsEvent> out)
+      throws RootGone {
+    if ((mask & FAN_Q_OVERFLOW) != 0) {
+      cache.clear(); // renames may have been lost with the events: trust only the kernel now
+      out.add(FsEvent.overflow());
+      return;
+    }
+    boolean dir = (mask & FAN_ONDIR) != 0;
+    if ((mask & FAN_RENAME) != 0) {
+      rename(buf, bb, dir, pid, out);
+      return;
+    }
+    boolean entryChange = dir && (mask & (FAN_CREATE | FAN_DELETE)) != 0;
+    String abs;
+    if (dfidNameAt >= 0) {
+      String parent = cache.lookup(key(probe, buf, bb, dfidNameAt));
+      if (parent == null) {
+        return; // the directory is gone and was never seen: nothing to place under the root
+      }
+      if (!entryChange && cache.relative(parent) == null && !parent.equals(rootParent)) {
+        return; // the common case of activity elsewhere on the filesystem: no string work
+      }
+      String name = name(buf, bb, dfidNameAt);
+      abs = name.equals(".") ? parent : DirectoryCache.child(parent, name);
+    } else if (fidAt >= 0) {
+      // No parent + name (an ATTRIB on an inode reached without a dentry). Ask the kernel where
+      // the object is; if it is gone there is no path to report, so the event is dropped.
+      abs = objects.resolve(key(probe, buf, bb, fidAt));
+      if (abs == null) {
+        return;
+      }
+    } else {
+      return;
+    }
+    if (entryChange && fidAt >= 0) {
+      key(target, buf, bb, fidAt);
+      if ((mask & FAN_DELETE) != 0) {
+        cache.evict(target);
+        cache.evictTree(abs);
+      } else {
+        cache.put(target.copy(), abs);
+      }
+    }
+    String rel = cache.relative(abs);
+    if (rel == null || pid == selfPid) {
+      return;
+    }
+    if (rel.isEmpty()) {
+      if ((mask & FAN_DELETE) != 0) {
+        throw new RootGone("deleted");
+      }
+      return; // an ATTRIB on the root itself: the root is not a path under the root
+    }
+    // one event per merged kind, in the order they must have happened
+    emit(mask, FAN_CREATE, Kind.CREATE, rel, dir, pid, out);
+    emit(mask, FAN_MODIFY, Kind.MODIFY, rel, dir, pid, out);
+    emit(mask, FAN_ATTRIB, Kind.ATTRIB, rel, dir, pid, out);
+    emit(mask, FAN_CLOSE_WRITE, Kind.CLOSE_WRITE, rel, dir, pid, out);
+    emit(mask, FAN_DELETE, Kind.DELETE, rel, dir, pid, out);
+  }
+
+  private static void emit(
+      long mask, long bit, Kind kind, String rel, boolean dir, int pid, List<FsEvent> out) {
+    if ((mask & bit) != 0) {
+      out.add(FsEvent.of(kind, rel, dir, pid));
+    }
+  }
+
+  private void rename(byte[] buf, ByteBuffer bb, boolean dir, int pid, List<FsEvent> out)
+      throws RootGone {
+    if (oldAt < 0 || newAt < 0) {
+      return;
+    }
+    String oldParent = cache.lookup(key(probe, buf, bb, oldAt));
+    String oldAbs = oldParent == null ? null : DirectoryCache.child(oldParent, name(buf, bb, oldAt));
+    String newParent = cache.lookup(key(probe, buf, bb, newAt));
+    String newAbs = newParent == null ? null : DirectoryCache.child(newParent, name(buf, bb, newAt));
+    if (dir) {
+      if (oldAbs != null && newAbs != null) {
+        cache.renameTree(oldAbs, newAbs);
+      } else if (oldAbs != null) {
+        cache.evictTree(oldAbs);
+      }
+      if (fidAt >= 0) {
+        key(target, buf, bb, fidAt);
+        if (newAbs != null) {
+          cache.put(target.copy(), newAbs);
+        } else {
+          cache.evict(target);
+        }
+      }
+    }
+    if (root.equals(oldAbs)) {
+      throw new RootGone("renamed to " + newAbs);
+    }
+    String oldRel = oldAbs == null ? null : cache.relative(oldAbs);
+    String newRel = newAbs == null ? null : cache.relative(newAbs);
+    if (pid == selfPid) {
+      return;
+    }
+    if (oldRel != null) {
+      out.add(FsEvent.rename(oldRel, newRel, dir, pid)); // newRel null: moved out of the root
+    } else if (newRel != null) {
+      out.add(FsEvent.of(Kind.CREATE, newRel, dir, pid));
+      if (dir) {
+        lister.listInto(newAbs, newRel, pid, out);
+      }
+    }
+  }
+
+  /** Loads the fsid + file_handle of the info record at {@code o} into {@code into}. */
+  private static HandleKey key(HandleKey into, byte[] buf, ByteBuffer bb, int o) {
+    int handleBytes = bb.getInt(o + 12);
+    return into.set(buf, o + 4, 16 + handleBytes);
+  }
+
+  /** The NUL-terminated name after the handle of a *DFID_NAME record. */
+  private static String name(byte[] buf, ByteBuffer bb, int o) {
+    int from = o + 20 + bb.getInt(o + 12);
+    int limit = o + (bb.getShort(o + 2) & 0xffff);
+    int end = from;
+    boolean ascii = true;
+    while (end < limit && buf[end] != 0) {
+      ascii &= buf[end] >= 0;
+      end++;
+    }
+    // Latin-1 is an exact, faster decode for pure ASCII names (the usual case)
+    return new String(
+        buf, from, end - from, ascii ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
+  }
+}
