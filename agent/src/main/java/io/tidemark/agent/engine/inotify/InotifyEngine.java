@@ -53,7 +53,7 @@ public final class InotifyEngine implements WatchEngine {
       try {
         inotifyFd = Inotify.init(Inotify.IN_NONBLOCK | Inotify.IN_CLOEXEC);
       } catch (ErrnoException e) {
-        throw InotifyErrors.init(e, InotifyErrors.PROC_INOTIFY);
+        throw InotifyErrors.init(e, InotifyErrors.PROC_SYS);
       }
       try {
         wakeFd = LibC.eventFd(LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);
@@ -64,7 +64,7 @@ public final class InotifyEngine implements WatchEngine {
       }
       WatchTree tree = new WatchTree();
       TreeWatcher watcher =
-          new TreeWatcher(inotifyFd, config.root(), tree, InotifyErrors.PROC_INOTIFY);
+          new TreeWatcher(inotifyFd, config.root(), tree, InotifyErrors.PROC_SYS);
       watcher.watchRoot();
       EventBuffer out = new EventBuffer();
       RenamePairer pairer = new RenamePairer(config.renamePairTimeout().toNanos());

@@ -11,16 +11,21 @@ import java.nio.file.Path;
  * the sysctl that raises it. The /proc directory is a parameter so tests can point it at a fake.
  */
 final class InotifyErrors {
-  static final Path PROC_INOTIFY = Path.of("/proc/sys/fs/inotify");
+  static final Path PROC_SYS = Path.of("/proc/sys");
+  static final String MAX_USER_WATCHES = "fs/inotify/max_user_watches";
+  static final String MAX_USER_INSTANCES = "fs/inotify/max_user_instances";
+  /** The same limit for the current user namespace; lower than the global one in containers. */
+  static final String USERNS_WATCHES = "user/max_inotify_watches";
 
   private InotifyErrors() {}
 
   /** inotify_add_watch on {@code dir} failed. */
-  static EngineException addWatch(ErrnoException e, Path dir, Path procInotify) {
+  static EngineException addWatch(ErrnoException e, Path dir, Path procSys) {
     return switch (e.errno()) {
       case ErrnoException.ENOSPC -> new EngineException(
-          "inotify watch limit reached (" + limit(procInotify, "max_user_watches")
-              + " watches) while watching " + dir + ": raise fs.inotify.max_user_watches"
+          "inotify watch limit reached (" + limit(procSys, MAX_USER_WATCHES) + " watches"
+              + userNamespaceLimit(procSys) + ") while watching " + dir
+              + ": raise fs.inotify.max_user_watches"
               + " (sysctl -w fs.inotify.max_user_watches=524288), or use --engine fanotify",
           e);
       case ErrnoException.EACCES -> new EngineException(
@@ -35,10 +40,10 @@ final class InotifyErrors {
   }
 
   /** inotify_init1 failed. */
-  static EngineException init(ErrnoException e, Path procInotify) {
+  static EngineException init(ErrnoException e, Path procSys) {
     if (e.errno() == ErrnoException.EMFILE) {
       return new EngineException(
-          "inotify instance limit reached (" + limit(procInotify, "max_user_instances")
+          "inotify instance limit reached (" + limit(procSys, MAX_USER_INSTANCES)
               + " instances): raise fs.inotify.max_user_instances"
               + " (sysctl -w fs.inotify.max_user_instances=1024) or stop other watchers",
           e);
@@ -55,10 +60,22 @@ final class InotifyErrors {
         e);
   }
 
-  /** The current value of a limit, or "unknown" when /proc cannot tell. */
-  static String limit(Path procInotify, String name) {
+  /** ", user.max_inotify_watches=N" when this user namespace has a lower limit; else "". */
+  private static String userNamespaceLimit(Path procSys) {
     try {
-      return Files.readString(procInotify.resolve(name)).strip();
+      long global = Long.parseLong(limit(procSys, MAX_USER_WATCHES));
+      long userns = Long.parseLong(limit(procSys, USERNS_WATCHES));
+      return userns < global ? "; this user namespace allows only user.max_inotify_watches="
+          + userns : "";
+    } catch (NumberFormatException unknown) {
+      return "";
+    }
+  }
+
+  /** The current value of a limit, or "unknown" when /proc cannot tell. */
+  static String limit(Path procSys, String name) {
+    try {
+      return Files.readString(procSys.resolve(name)).strip();
     } catch (IOException e) {
       return "unknown";
     }

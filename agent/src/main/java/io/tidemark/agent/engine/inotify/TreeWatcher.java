@@ -39,24 +39,25 @@ final class TreeWatcher {
   private final int fd;
   private final Path root;
   private final WatchTree tree;
-  private final Path procInotify;
+  private final Path procSys;
   /** Directories holding listed names, so they can be cleared once the queue has caught up. */
   private final List<WatchTree.Dir> listedDirs = new ArrayList<>();
   private long lastListingEndNanos;
 
-  TreeWatcher(int fd, Path root, WatchTree tree, Path procInotify) {
+  TreeWatcher(int fd, Path root, WatchTree tree, Path procSys) {
     this.fd = fd;
     this.root = root;
     this.tree = tree;
-    this.procInotify = procInotify;
+    this.procSys = procSys;
   }
 
   /** Watches the root and every directory below it; reports nothing (the initial crawl). */
   void watchRoot() throws EngineException {
-    int wd = addWatch(root);
-    if (wd < 0) {
-      throw new EngineException(
-          "cannot watch " + root + ": it vanished or is not a directory; check the path");
+    int wd;
+    try {
+      wd = Inotify.addWatch(fd, root.toString(), MASK);
+    } catch (ErrnoException e) { // no partial watch of the root: every errno is fatal here
+      throw InotifyErrors.addWatch(e, root, procSys);
     }
     if (tree.root() == null) {
       tree.setRoot(wd);
@@ -139,7 +140,7 @@ final class TreeWatcher {
           log.warn("not watching {}: permission denied; changes below it are not reported", dir);
           return -1;
         default:
-          throw InotifyErrors.addWatch(e, dir, procInotify);
+          throw InotifyErrors.addWatch(e, dir, procSys);
       }
     }
   }
