@@ -96,20 +96,12 @@ start_watcher() {
   pids+=("$wpid")
 }
 
-# wait_ready TOOL OUT ERR PID: 0 once the tool says its watches are in place, 1 if it died.
+# wait_ready OUT PID: 0 once tidemark printed its ready line, 1 if it died or timed out.
 wait_ready() {
-  local tool=$1 out=$2 err=$3 pid=$4 deadline=$(( $(date +%s) + timeout ))
+  local out=$1 pid=$2 deadline=$(( $(date +%s) + timeout ))
   while [ "$(date +%s)" -lt "$deadline" ]; do
     kill -0 "$pid" 2>/dev/null || return 1
-    case "$tool" in
-      inotifywait) # -q hides "Watches established"; a probe file proves the watch instead
-        : > "$(dirname "$out")/.probe.$tool" 2>/dev/null || true ;;
-    esac
-    if [ "$tool" = inotifywait ]; then
-      [ -s "$out" ] && grep -q '\.probe\.' "$out" && return 0
-    else
-      head -n1 "$out" 2>/dev/null | grep -q '"kind":"ready"' && return 0
-    fi
+    grep -q '^{"kind":"ready"' "$out" 2>/dev/null && return 0  # launcher noise may precede it
     sleep 0.02
   done
   return 1
@@ -147,7 +139,7 @@ for tool in $tools; do
     done
     rm -f "$dir/root/probe"
   else
-    wait_ready "$tool" "$out" "$err" "$pid" && ok=1 || ok=0
+    wait_ready "$out" "$pid" && ok=1 || ok=0
   fi
   if [ "$ok" = 0 ]; then
     burst_note[$tool]="failed to start: $(head -c 200 "$err" | tr '\n' ' ')"
@@ -192,7 +184,7 @@ for tool in $tools; do
       : > "$tree/d$((tree_dirs - 1))/probe-$tool"; sleep 0.01
     done
   else
-    wait_ready "$tool" "$out" "$err" "$pid" || ok=0
+    wait_ready "$out" "$pid" || ok=0
   fi
   t1=$(now_ns)
   if [ "$ok" = 1 ]; then

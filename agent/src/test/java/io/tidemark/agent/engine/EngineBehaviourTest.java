@@ -198,6 +198,23 @@ class EngineBehaviourTest {
         e -> e.kind() == MODIFY && "a/b/c/d/f4".equals(e.path()) && indexOf(CREATE, "a/b/c/d/f4") >= 0);
   }
 
+  @Test
+  void mkdirP_ancestorRenamedRightAfter_newTreeStillReportedAndWatched() throws Exception {
+    Files.createDirectories(root.resolve("d"));
+    watch();
+    sh("mkdir -p d/new/x/y && : > d/new/x/y/f && mv d e");
+    FsEvent rename = events.await("RENAME d -> e", e -> e.kind() == RENAME && "e".equals(e.path()));
+    assertThat(rename.from()).isEqualTo("d");
+    for (String rel : List.of("new", "new/x", "new/x/y", "new/x/y/f")) {
+      events.await(
+          "CREATE of " + rel + " under d/ or e/",
+          e -> e.kind() == CREATE && (("d/" + rel).equals(e.path()) || ("e/" + rel).equals(e.path())));
+    }
+    sh("echo more >> e/new/x/y/f && : > e/new/x/y/g");
+    events.await(MODIFY, "e/new/x/y/f");
+    events.await(CREATE, "e/new/x/y/g");
+  }
+
   // ---- renames ---------------------------------------------------------------------------
 
   @Test

@@ -62,6 +62,9 @@ final class EventTranslator {
       pos += Inotify.EVENT_HEADER + len;
       handle(wd, mask, cookie, name, nowNanos);
     }
+    // Renames in this read are applied now: directories that vanished under a stale path can be
+    // found under the new one.
+    watcher.retry(out, false);
   }
 
   private String name(ByteBuffer buf, int start, int len) {
@@ -114,6 +117,7 @@ final class EventTranslator {
     }
     if ((mask & IN_DELETE) != 0) {
       dir.consumeListed(name);
+      watcher.cancelRetry(dir, name);
       if (isDir) {
         tree.unlink(dir, name);
       }
@@ -121,6 +125,7 @@ final class EventTranslator {
     }
     if ((mask & IN_MOVED_FROM) != 0) {
       dir.consumeListed(name);
+      watcher.cancelRetry(dir, name);
       WatchTree.Dir moved = isDir ? dir.children.get(name) : null;
       pairer.moveFrom(cookie, dir, name, path, isDir, moved, out.reserve(), nowNanos);
     }
@@ -170,10 +175,11 @@ final class EventTranslator {
   }
 
   /** The queue (and the read that found it empty) started at {@code drainStartNanos}. */
-  void onDrained(long drainStartNanos) {
+  void onDrained(long drainStartNanos) throws EngineException {
     for (RenamePairer.Pending p : pairer.expire(drainStartNanos)) {
       movedOut(p);
     }
+    watcher.retry(out, pairer.isEmpty());
     watcher.onDrained(drainStartNanos);
   }
 

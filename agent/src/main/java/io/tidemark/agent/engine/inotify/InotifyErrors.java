@@ -3,6 +3,8 @@ package io.tidemark.agent.engine.inotify;
 import io.tidemark.agent.engine.EngineException;
 import io.tidemark.agent.linux.ErrnoException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -72,10 +74,16 @@ final class InotifyErrors {
     }
   }
 
-  /** The current value of a limit, or "unknown" when /proc cannot tell. */
+  /**
+   * The current value of a limit, or "unknown" when /proc cannot tell. One read(2) from offset 0:
+   * a sysctl file answers a read at a non-zero offset with EOF, and Files.readString reads a
+   * zero-size file in small steps, so it returns only the first digit ("1" for 16384).
+   */
   static String limit(Path procSys, String name) {
-    try {
-      return Files.readString(procSys.resolve(name)).strip();
+    try (InputStream in = Files.newInputStream(procSys.resolve(name))) {
+      byte[] buf = new byte[64];
+      int n = in.read(buf);
+      return n <= 0 ? "unknown" : new String(buf, 0, n, StandardCharsets.US_ASCII).strip();
     } catch (IOException e) {
       return "unknown";
     }

@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
@@ -43,6 +45,15 @@ final class TreeWatcher {
   /** Directories holding listed names, so they can be cleared once the queue has caught up. */
   private final List<WatchTree.Dir> listedDirs = new ArrayList<>();
   private long lastListingEndNanos;
+  /**
+   * Directories that vanished between their event and our add_watch/listing. Either they were
+   * deleted (a DELETE/MOVED_FROM follows and cancels the retry) or an ancestor was renamed and
+   * our path went stale (the rename follows in the queue): then they are watched and listed again
+   * under the ancestor's new path once that rename has been applied.
+   */
+  private final List<Retry> retries = new ArrayList<>();
+
+  private record Retry(WatchTree.Dir parent, String name) {}
 
   TreeWatcher(int fd, Path root, WatchTree tree, Path procSys) {
     this.fd = fd;
@@ -72,10 +83,40 @@ final class TreeWatcher {
   void watchNew(WatchTree.Dir parent, String name, EventBuffer out) throws EngineException {
     String top = WatchTree.child(tree.path(parent), name);
     int wd = addWatch(root.resolve(top));
+    if (wd == GONE) {
+      retries.add(new Retry(parent, name));
+    }
     if (wd < 0) {
-      return; // gone again (its DELETE is queued) or replaced by a non-directory
+      return;
     }
     crawl(tree.attach(parent, name, wd), top, true, out);
+  }
+
+  /** Another event for {@code parent/name} says it was deleted or moved away: stop retrying. */
+  void cancelRetry(WatchTree.Dir parent, String name) {
+    if (!retries.isEmpty()) {
+      retries.removeIf(r -> r.parent() == parent && r.name().equals(name));
+    }
+  }
+
+  /**
+   * Tries the vanished directories again under their parents' current paths. With {@code last}
+   * (the queue is drained and no rename is half-paired) a directory still missing is really gone.
+   */
+  void retry(EventBuffer out, boolean last) throws EngineException {
+    if (retries.isEmpty()) {
+      return;
+    }
+    List<Retry> todo = new ArrayList<>(retries);
+    retries.clear();
+    for (Retry r : todo) {
+      if (tree.get(r.parent().wd) == r.parent() && tree.path(r.parent()) != null) {
+        watchNew(r.parent(), r.name(), out);
+      }
+    }
+    if (last) {
+      retries.removeAll(todo); // failed again with nothing left to read: really gone
+    }
   }
 
   private void crawl(WatchTree.Dir start, String startPath, boolean report, EventBuffer out)
@@ -89,7 +130,14 @@ final class TreeWatcher {
     while (!dirs.isEmpty()) {
       WatchTree.Dir dir = dirs.pop();
       String dirPath = paths.pop();
-      for (Entry e : list(root.resolve(dirPath))) {
+      List<Entry> entries = list(root.resolve(dirPath));
+      if (entries == null) {
+        if (report && dir != tree.root()) {
+          retries.add(new Retry(dir.parent, dir.name)); // path went stale between watch and list
+        }
+        continue;
+      }
+      for (Entry e : entries) {
         String path = WatchTree.child(dirPath, e.name());
         if (report) {
           dir.markListed(e.name());
@@ -99,6 +147,9 @@ final class TreeWatcher {
           continue;
         }
         int wd = addWatch(root.resolve(path));
+        if (wd == GONE && report) {
+          retries.add(new Retry(dir, e.name()));
+        }
         // seen: a bind mount can show a directory again below itself; watch it once.
         if (wd >= 0 && seen.add(wd) && wd != tree.root().wd) {
           dirs.push(tree.attach(dir, e.name(), wd));
@@ -127,18 +178,26 @@ final class TreeWatcher {
     }
   }
 
-  /** The wd, or -1 when the path is gone or no longer a directory (the kernel will tell us). */
+  private static final int GONE = -1;
+  private static final int SKIPPED = -2;
+
+  /**
+   * The wd; {@link #GONE} when nothing is at the path (deleted, or an ancestor renamed), or
+   * {@link #SKIPPED} when it is not a directory any more or cannot be watched.
+   */
   private int addWatch(Path dir) throws EngineException {
     try {
       return Inotify.addWatch(fd, dir.toString(), MASK);
     } catch (ErrnoException e) {
       switch (e.errno()) {
-        case ErrnoException.ENOENT, ErrnoException.ENOTDIR, ErrnoException.ELOOP:
-          return -1;
+        case ErrnoException.ENOENT:
+          return GONE;
+        case ErrnoException.ENOTDIR, ErrnoException.ELOOP:
+          return SKIPPED;
         case ErrnoException.EACCES:
           // Not fatal for the rest of the tree, but loud: changes under it are not reported.
           log.warn("not watching {}: permission denied; changes below it are not reported", dir);
-          return -1;
+          return SKIPPED;
         default:
           throw InotifyErrors.addWatch(e, dir, procSys);
       }
@@ -147,6 +206,7 @@ final class TreeWatcher {
 
   private record Entry(String name, boolean dir) {}
 
+  /** The entries, or null when the directory is not at this path any more. */
   private static List<Entry> list(Path dir) {
     List<Entry> entries = new ArrayList<>();
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
@@ -159,8 +219,10 @@ final class TreeWatcher {
           // Deleted between readdir and stat: its DELETE event is queued behind our watch.
         }
       }
-    } catch (IOException gone) {
-      // The directory itself went away or was replaced; its parent's watch reports that.
+    } catch (NoSuchFileException | NotDirectoryException gone) {
+      return null;
+    } catch (IOException unreadable) {
+      log.warn("cannot list {}: {}; entries already in it are not reported", dir, unreadable);
     }
     return entries;
   }

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,6 +77,18 @@ class InotifyEngineTest {
     Files.writeString(root.resolve("a/b/c/d/h"), "y");
     rec.awaitEvent(file(CLOSE_WRITE, "a/b/c/d/h"));
   }
+  @RepeatedTest(5)
+  void mkdirP_ancestorRenamedBeforeTheWatch_newTreeStillReportedAndWatched() throws Exception {
+    Files.createDirectory(root.resolve("d"));
+    start();
+    sh("mkdir -p d/new/x/y && : > d/new/x/y/f && mv d e", root);
+    rec.awaitEvent(FsEvent.rename("d", "e", true, 0));
+    rec.await("CREATE of f under d/ or e/ in" + rec.dump(), l -> l.stream().anyMatch(
+        e -> e.kind() == CREATE && e.path().endsWith("new/x/y/f")));
+    Files.writeString(root.resolve("e/new/x/y/f"), "more");
+    rec.awaitEvent(file(CLOSE_WRITE, "e/new/x/y/f"));
+  }
+
   @Test
   void fileLifecycle_createWriteChmodDelete_eachKindReported() throws Exception {
     start();

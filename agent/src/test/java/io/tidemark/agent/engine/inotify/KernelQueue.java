@@ -3,7 +3,6 @@ package io.tidemark.agent.engine.inotify;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -37,6 +36,7 @@ final class KernelQueue {
   }
 
   static int limit() throws IOException {
-    return Integer.parseInt(Files.readString(MAX_QUEUED).strip());
+    return Integer.parseInt(InotifyErrors.limit(MAX_QUEUED.getParent().getParent().getParent(),
+        "fs/inotify/max_queued_events"));
   }
 }
