@@ -63,12 +63,27 @@ public final class RandomTreeOps {
     }
   }
 
-  /** A burst of {@code files} created then deleted under one directory (queue overflow). */
-  public void burst(int files) throws IOException {
-    Path dir = root.resolve("burst-" + ops);
-    Files.createDirectory(dir);
+  /**
+   * A new empty directory for {@link #burst}: create it while the agent watches, so an inotify
+   * agent has its watch in place before the burst.
+   */
+  public Path burstDir() throws IOException {
+    Path dir = Files.createDirectory(root.resolve("burst-" + ops));
+    touch(rel(dir), true);
+    log.add(ops + " mkdir " + rel(dir));
+    ops++;
+    return dir;
+  }
+
+  /**
+   * A burst of {@code files} created, renamed and deleted under one directory, to overflow the
+   * kernel queue. Renames because fanotify merges a name's create, close_write and delete into
+   * one queued event, but never merges a rename.
+   */
+  public void burst(Path dir, int files) throws IOException {
     for (int i = 0; i < files; i++) {
       Files.createFile(dir.resolve("f" + i));
+      Files.move(dir.resolve("f" + i), dir.resolve("g" + i), StandardCopyOption.ATOMIC_MOVE);
     }
     deleteTree(dir);
     touch(rel(dir), true);
