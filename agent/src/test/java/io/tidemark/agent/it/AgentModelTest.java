@@ -93,9 +93,8 @@ class AgentModelTest {
         Path burstDir = ops.burstDir();
         client.syncedCursor(); // the inotify agent watches it before it stops reading
         agent.pause();
-        ops.run(5);
         ops.burst(burstDir, BURST);
-        ops.run(10); // after the queue is full: only the reconcile can find these
+        ops.run(15); // after the queue is full: only the reconcile can find these
         agent.resume();
         try {
           Awaitility.await("the agent reports the overflow and reconciles")

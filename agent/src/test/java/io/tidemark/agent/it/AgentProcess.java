@@ -51,6 +51,13 @@ public final class AgentProcess implements AutoCloseable {
   /** Starts an agent; fails the test with its stderr if it does not become ready. */
   public static AgentProcess start(Path root, Path state, EngineKind engine, String... extra)
       throws IOException {
+    return start(List.of(), root, state, engine, extra);
+  }
+
+  /** As {@link #start(Path, Path, EngineKind, String...)}, with extra JVM options (e.g. -Xmx). */
+  public static AgentProcess start(
+      List<String> jvmOptions, Path root, Path state, EngineKind engine, String... extra)
+      throws IOException {
     List<String> args = new ArrayList<>(List.of("agent", root.toString(), "--state",
         state.toString(), "--listen", "127.0.0.1:0", "--engine",
         engine.name().toLowerCase(Locale.ROOT)));
@@ -58,7 +65,9 @@ public final class AgentProcess implements AutoCloseable {
     if (engine == EngineKind.INOTIFY) {
       raiseInotifyQueueIfTiny();
     }
-    Process p = JavaChild.builder(TidemarkMain.class, args.toArray(String[]::new)).start();
+    ProcessBuilder builder = JavaChild.builder(TidemarkMain.class, args.toArray(String[]::new));
+    builder.command().addAll(1, jvmOptions);
+    Process p = builder.start();
     p.getOutputStream().close();
     List<String> err = new CopyOnWriteArrayList<>();
     pump(p, err);
