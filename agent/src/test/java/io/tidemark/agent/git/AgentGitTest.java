@@ -93,6 +93,23 @@ class AgentGitTest {
         assertSame("round " + round + " after restart");
       }
     }
+    assertHookNamesOnlyWhatChanged();
+  }
+
+  /** The hook really answers from the journal: one edited file, not "/" (everything). */
+  private void assertHookNamesOnlyWhatChanged() throws Exception {
+    git("status", "--porcelain");
+    Files.writeString(repo.resolve("only-this.txt"), "x");
+    ProcessBuilder pb = new ProcessBuilder("git", "status", "--porcelain", "--untracked-files=all")
+        .directory(repo.toFile())
+        .redirectErrorStream(true);
+    pb.environment().put("GIT_TRACE_FSMONITOR", "1");
+    Process p = pb.start();
+    String trace = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).isZero();
+    assertThat(trace)
+        .contains("fsmonitor_refresh_callback 'only-this.txt'")
+        .doesNotContain("fsmonitor_refresh_callback '/'");
   }
 
   private void install() throws Exception {
