@@ -191,6 +191,48 @@ class AgentGrpcTest {
     }
   }
 
+  @Test
+  void sigterm_withAStalledSubscriberAttached_exits0AndTheStreamEnds() throws Exception {
+    Path root = root("root");
+    agent = AgentProcess.start(root, tmp.resolve("state"), EngineKind.AUTO);
+    try (JournalClient c = agent.client()) {
+      CompletableFuture<Throwable> ended = new CompletableFuture<>();
+      AtomicReference<ClientCallStreamObserver<SubscribeRequest>> call = new AtomicReference<>();
+      c.async().subscribe(
+          SubscribeRequest.newBuilder().setSince(agent.readyCursor()).build(),
+          new ClientResponseObserver<SubscribeRequest, ChangeBatch>() {
+            @Override
+            public void beforeStart(ClientCallStreamObserver<SubscribeRequest> requestStream) {
+              call.set(requestStream);
+              requestStream.disableAutoRequestWithInitial(0);
+            }
+
+            @Override
+            public void onNext(ChangeBatch batch) {}
+
+            @Override
+            public void onError(Throwable t) {
+              ended.complete(t);
+            }
+
+            @Override
+            public void onCompleted() {
+              ended.complete(null);
+            }
+          });
+      for (int i = 0; i < 2_000; i++) {
+        Files.writeString(root.resolve("f" + i), "x");
+      }
+      c.changes(agent.readyCursor(), true);
+      assertThat(c.stub().status(StatusRequest.getDefaultInstance()).getSubscribers()).isEqualTo(1);
+
+      assertThat(agent.terminate()).as("exit code on SIGTERM").isZero();
+      // grpc-java delivers the end of a stream after the messages already buffered, so read them
+      call.get().request(Integer.MAX_VALUE);
+      ended.get(30, TimeUnit.SECONDS); // the stream ends instead of hanging
+    }
+  }
+
   private static void deleteTree(Path dir) throws Exception {
     try (var walk = Files.walk(dir)) {
       for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
