@@ -61,7 +61,7 @@ git -C "$repo" config core.fsmonitorHookVersion 2
 git -C "$repo" config core.untrackedCache true
 git -C "$repo" status --porcelain >/dev/null   # the hook starts the watch; first status is full
 hf watchman "git -C $repo status --porcelain >/dev/null" --prepare "$prep"
-wtok=$(cd "$repo" && .git/hooks/query-watchman 2 "" | tr '\0' '\n' | head -1)
+wtok=$(cd "$repo" && .git/hooks/query-watchman 2 "" | tr '\0' '\n' | sed -n 1p)
 hf watchman-hook "cd $repo && .git/hooks/query-watchman 2 '$wtok' >/dev/null"
 watchman_cmd shutdown-server >/dev/null; rm -f "$wm_sock"; unset WATCHMAN_SOCK
 
@@ -71,7 +71,7 @@ start_agent "$repo" "$work/state" 47435 "$work/agent"
 git -C "$repo" status --porcelain >/dev/null
 hf tidemark "git -C $repo status --porcelain >/dev/null" --prepare "$prep"
 hook=$(git -C "$repo" config core.fsmonitor)
-ttok=$(cd "$repo" && "$hook" 2 "" | tr '\0' '\n' | head -1)
+ttok=$(cd "$repo" && "$hook" 2 "" | tr '\0' '\n' | sed -n 1p)
 hf tidemark-hook "cd $repo && $hook 2 '$ttok' >/dev/null"
 # correctness spot check: status with the hook equals git's own scan
 "$work/tmtree" touch "$repo" "$files" 37; echo new >"$repo/d0/s0/untracked-file"

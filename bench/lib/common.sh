@@ -24,6 +24,13 @@ cleanup() {
   if [ -S "$wm_sock" ]; then watchman --sockname="$wm_sock" shutdown-server >/dev/null 2>&1 || true; fi
   for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  # a watchman server spawned by git's sample hook (WATCHMAN_SOCK pointing at our socket)
+  local e
+  for e in /proc/[0-9]*/environ; do
+    if tr '\0' '\n' <"$e" 2>/dev/null | grep -qx "WATCHMAN_SOCK=$wm_sock"; then
+      e=${e#/proc/}; kill -TERM "${e%/environ}" 2>/dev/null || true
+    fi
+  done
   if mountpoint -q "$mnt" 2>/dev/null; then umount "$mnt" || umount -l "$mnt" || true; fi
   rm -rf "$work"
 }
