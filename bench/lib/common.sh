@@ -27,7 +27,7 @@ cleanup() {
   # a watchman server spawned by git's sample hook (WATCHMAN_SOCK pointing at our socket)
   local e
   for e in /proc/[0-9]*/environ; do
-    if tr '\0' '\n' <"$e" 2>/dev/null | grep -qx "WATCHMAN_SOCK=$wm_sock"; then
+    if { tr '\0' '\n' <"$e"; } 2>/dev/null | grep -qx "WATCHMAN_SOCK=$wm_sock"; then
       e=${e#/proc/}; kill -TERM "${e%/environ}" 2>/dev/null || true
     fi
   done
