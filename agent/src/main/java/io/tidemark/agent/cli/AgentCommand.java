@@ -17,6 +17,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code tidemark agent ROOT}: watch ROOT, keep its change journal, serve it over gRPC (and to
@@ -30,6 +32,8 @@ import picocli.CommandLine.Spec;
       "Prints 'ready <cursor>' once the tree is crawled and watched."
     })
 public final class AgentCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(AgentCommand.class);
+
   @Spec CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "ROOT", description = "directory to watch")
@@ -63,6 +67,7 @@ public final class AgentCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    long startNs = System.nanoTime();
     AgentSettings settings = settings();
     CountDownLatch stop = new CountDownLatch(1);
     StopSignals.onTerminate(stop::countDown);
@@ -74,6 +79,8 @@ public final class AgentCommand implements Callable<Integer> {
           + ", serving on " + agent.target() + " (state in " + agent.stateDir() + ")");
       System.out.println("ready " + agent.queries().currentCursor());
       System.out.flush();
+      log.info("ready in {} ms (JVM up {} ms)", (System.nanoTime() - startNs) / 1_000_000,
+          java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
       agent.failure().thenRun(stop::countDown);
       stop.await();
       if (agent.failure().isDone()) {

@@ -114,12 +114,18 @@ public final class JournalWriter extends AbstractBehavior<JournalWriter.Command>
     return this;
   }
 
+  private boolean firstReconcile = true;
+
   private Behavior<Command> onReconcile(Reconcile reconcile) {
     reconcileLog.accept(reconcile.reason());
     Reconciled answer;
     try {
       long before = journal.highSeq();
-      ReconcileResult result = Reconciler.reconcile(root, journal, ignored, progress);
+      // The first reconcile is the startup one: no cursor of this journal is out yet (the agent
+      // serves only once it is done), so a brand-new journal is seeded without CREATED records.
+      boolean first = firstReconcile;
+      firstReconcile = false;
+      ReconcileResult result = Reconciler.reconcile(root, journal, ignored, progress, first);
       if (journal.highSeq() != before) {
         after.appended(journal.highSeq());
       }

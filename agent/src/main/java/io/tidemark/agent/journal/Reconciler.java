@@ -47,6 +47,17 @@ public final class Reconciler {
    */
   public static ReconcileResult reconcile(Path root, ChangeJournal journal,
       Predicate<String> ignored, ProgressListener progress) {
+    return reconcile(root, journal, ignored, progress, false);
+  }
+
+  /**
+   * As {@link #reconcile(Path, ChangeJournal, Predicate, ProgressListener)}; with {@code
+   * seedNewJournal}, a brand-new journal (nothing appended, empty index) gets its index filled
+   * without CREATED records ({@link ChangeJournal#seedIndex}). Only for a caller that has not
+   * issued a cursor of this journal yet (the agent's startup crawl).
+   */
+  public static ReconcileResult reconcile(Path root, ChangeJournal journal,
+      Predicate<String> ignored, ProgressListener progress, boolean seedNewJournal) {
     long start = System.nanoTime();
     Map<String, IndexEntry> known = new HashMap<>();
     journal.forEachIndexEntry((path, e) -> {
@@ -54,9 +65,20 @@ public final class Reconciler {
         known.put(path, e);
       }
     });
+    long indexLoaded = System.nanoTime();
     StatCrawl crawl = new StatCrawl(root, ignored, progress, PROGRESS_EVERY);
     long scanned = crawl.run();
+    long crawled = System.nanoTime();
     progress.scanned(scanned);
+    if (seedNewJournal && known.isEmpty() && journal.highSeq() == 0 && journal.tombstones() == 0) {
+      journal.seedIndex(crawl.seen);
+      ReconcileResult result = new ReconcileResult(scanned, (int) scanned, 0, 0, 0, 0,
+          java.time.Duration.ofNanos(System.nanoTime() - start));
+      log.info("indexed {} for a new journal: {} paths in {} ms (crawl {} ms, index {} ms)", root,
+          scanned, result.took().toMillis(), ms(crawled - indexLoaded),
+          ms(System.nanoTime() - crawled));
+      return result;
+    }
 
     List<String> missing = new ArrayList<>();
     for (String path : known.keySet()) {
@@ -100,15 +122,22 @@ public final class Reconciler {
         default -> attrib++;
       }
     }
+    long compared = System.nanoTime();
     long high = journal.highSeq();
     for (int i = 0; i < changes.size(); i += BATCH) {
       high = journal.append(changes.subList(i, Math.min(changes.size(), i + BATCH)), changed::get);
     }
     ReconcileResult result = new ReconcileResult(scanned, created, modified, attrib, deleted, high, java.time.Duration.ofNanos(System.nanoTime() - start));
     log.info("reconciled {}: {} paths scanned, {} created, {} modified, {} attrib, {} deleted in"
-            + " {} ms", root, result.scanned(), result.created(), result.modified(),
-        result.attrib(), result.deleted(), result.took().toMillis());
+            + " {} ms (index load {} ms, crawl {} ms, compare {} ms, append {} ms)", root,
+        result.scanned(), result.created(), result.modified(), result.attrib(), result.deleted(),
+        result.took().toMillis(), ms(indexLoaded - start), ms(crawled - indexLoaded),
+        ms(compared - crawled), ms(System.nanoTime() - compared));
     return result;
+  }
+
+  private static long ms(long nanos) {
+    return nanos / 1_000_000;
   }
 
   private static ChangeKind compare(FileStat was, FileStat now) {

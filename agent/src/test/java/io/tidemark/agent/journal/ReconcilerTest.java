@@ -64,6 +64,29 @@ class ReconcilerTest {
   }
 
   @Test
+  void reconcile_seedingANewJournal_indexesWithoutRecords_andLaterReconcilesCompareAgainstIt()
+      throws IOException {
+    Files.createDirectories(root.resolve("a/b"));
+    Files.writeString(root.resolve("a/b/f.txt"), "x");
+    Files.writeString(root.resolve("a/g.txt"), "y");
+
+    ReconcileResult first = Reconciler.reconcile(root, journal, p -> false, ProgressListener.NONE, true);
+
+    assertThat(first.created()).isEqualTo(4);
+    assertThat(journal.highSeq()).isZero();
+    assertThat(journal.indexEntries()).isEqualTo(4);
+    Cursor ready = journal.currentCursor();
+    Files.writeString(root.resolve("a/b/f.txt"), "longer");
+    Files.delete(root.resolve("a/g.txt"));
+    Files.writeString(root.resolve("new.txt"), "z");
+    // seeding happens only for a brand-new journal: this one now compares as usual
+    Reconciler.reconcile(root, journal, p -> false, ProgressListener.NONE, true);
+    assertThat(changesSince(ready)).containsExactlyInAnyOrderEntriesOf(Map.of(
+        "a/b/f.txt", ChangeKind.MODIFIED, "a/g.txt", ChangeKind.DELETED,
+        "new.txt", ChangeKind.CREATED));
+  }
+
+  @Test
   void reconcile_nothingChanged_reportsNothing() throws IOException {
     Files.createDirectories(root.resolve("a/b"));
     Files.writeString(root.resolve("a/b/f.txt"), "x");

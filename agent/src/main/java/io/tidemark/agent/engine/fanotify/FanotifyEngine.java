@@ -10,13 +10,18 @@ import io.tidemark.agent.engine.WatchEngine;
 import io.tidemark.agent.linux.ErrnoException;
 import io.tidemark.agent.linux.LibC;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,7 +81,7 @@ public final class FanotifyEngine implements WatchEngine {
         resolver.addFilesystem(m.point());
       }
       DirectoryCache cache = new DirectoryCache(root, resolver);
-      seed(cache);
+      seed(cache, mounts.stream().allMatch(m -> NLINK_COUNTS_SUBDIRS.contains(m.fsType())));
       EventTranslator translator =
           new EventTranslator(root, cache, resolver::resolve, this::listTree, config.selfPid());
       wakeFd = LibC.eventFd(LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);
@@ -92,28 +97,55 @@ public final class FanotifyEngine implements WatchEngine {
     }
   }
 
+  /** Filesystems whose directory link count is 2 + its number of subdirectories. */
+  private static final Set<String> NLINK_COUNTS_SUBDIRS = Set.of("tmpfs", "ext2", "ext3", "ext4", "xfs");
+
   /**
    * Learns the handle of every directory under the root now that the marks are set, so events
    * for a directory deleted before we read them still resolve, and paths come from event time.
+   *
+   * <p>Only directories are needed, and Java cannot see {@code d_type}, so on filesystems whose
+   * directory link count is 2 + subdirectories (every mount under the root one of {@link
+   * #NLINK_COUNTS_SUBDIRS}) a directory's entries are stat'ed only until that many subdirectories
+   * were found (none at all for a leaf), as find(1) does. Elsewhere every entry is stat'ed.
+   * 1M files in 100-file directories on tmpfs: 1M lstat calls become 10k.
    */
-  private void seed(DirectoryCache cache) throws IOException {
-    Files.walkFileTree(
-        config.root(),
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-            HandleKey key = resolver.encode(dir.toString());
-            if (key != null) {
-              cache.put(key, dir.toString());
+  private void seed(DirectoryCache cache, boolean nlinkCountsSubdirs) {
+    Deque<Path> todo = new ArrayDeque<>();
+    todo.push(config.root());
+    while (!todo.isEmpty()) {
+      Path dir = todo.pop();
+      HandleKey key = resolver.encode(dir.toString());
+      if (key != null) {
+        cache.put(key, dir.toString());
+      }
+      int subdirsLeft = Integer.MAX_VALUE;
+      if (nlinkCountsSubdirs) {
+        try {
+          int nlink = (Integer) Files.getAttribute(dir, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
+          if (nlink >= 2) {
+            subdirsLeft = nlink - 2;
+          }
+        } catch (IOException | RuntimeException e) {
+          continue; // vanished or unreadable: its events still resolve
+        }
+      }
+      if (subdirsLeft == 0) {
+        continue;
+      }
+      try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+        for (Path p : entries) {
+          if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+            todo.push(p);
+            if (--subdirsLeft == 0) {
+              break;
             }
-            return FileVisitResult.CONTINUE;
           }
-
-          @Override
-          public FileVisitResult visitFileFailed(Path file, IOException e) {
-            return FileVisitResult.CONTINUE; // vanished or unreadable: its events still resolve
-          }
-        });
+        }
+      } catch (IOException | RuntimeException e) {
+        // vanished or unreadable: its events still resolve
+      }
+    }
   }
 
   /** CREATE for every entry below a directory that was moved in from outside the root. */
