@@ -41,7 +41,7 @@ final class InotifyQueueLimit {
 
   static String current() {
     try {
-      return Files.readString(MAX_QUEUED).strip();
+      return readSysctl(MAX_QUEUED).strip();
     } catch (IOException e) {
       return "unreadable: " + e;
     }
@@ -51,7 +51,7 @@ final class InotifyQueueLimit {
       throws IOException {
     try (FileChannel ch = FileChannel.open(LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock held = ch.lock()) {
-      String read = Files.readString(MAX_QUEUED).strip();
+      String read = readSysctl(MAX_QUEUED).strip();
       // never put back a limit below SANE: one left lowered by accident would fail every test after
       String old = Integer.parseInt(read) < SANE ? Integer.toString(SANE) : read;
       if (!change.test(Integer.parseInt(read))) {
@@ -64,6 +64,18 @@ final class InotifyQueueLimit {
       } finally {
         Files.writeString(MAX_QUEUED, old);
       }
+    }
+  }
+
+  /**
+   * One read from offset 0: a sysctl file answers a read at a non-zero offset with EOF, so
+   * {@code Files.readString} (which reads a byte first) sees "1" for 16384.
+   */
+  static String readSysctl(Path file) throws java.io.IOException {
+    try (java.io.InputStream in = Files.newInputStream(file)) {
+      byte[] buf = new byte[64];
+      int n = in.read(buf);
+      return new String(buf, 0, Math.max(n, 0), java.nio.charset.StandardCharsets.US_ASCII);
     }
   }
 }

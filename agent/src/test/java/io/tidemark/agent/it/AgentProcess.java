@@ -156,7 +156,7 @@ public final class AgentProcess implements AutoCloseable {
     }
     try (FileChannel ch = FileChannel.open(SYSCTL_LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock held = ch.lock()) {
-      int now = Integer.parseInt(Files.readString(MAX_QUEUED).strip());
+      int now = Integer.parseInt(readSysctl(MAX_QUEUED).strip());
       if (now < SANE_QUEUE) {
         Files.writeString(MAX_QUEUED, Integer.toString(SANE_QUEUE));
       }
@@ -234,6 +234,18 @@ public final class AgentProcess implements AutoCloseable {
         // best effort: it may be gone already
       }
       process.destroyForcibly();
+    }
+  }
+
+  /**
+   * One read from offset 0: a sysctl file answers a read at a non-zero offset with EOF, so
+   * {@code Files.readString} (which reads a byte first) sees "1" for 16384.
+   */
+  static String readSysctl(Path file) throws java.io.IOException {
+    try (java.io.InputStream in = Files.newInputStream(file)) {
+      byte[] buf = new byte[64];
+      int n = in.read(buf);
+      return new String(buf, 0, Math.max(n, 0), java.nio.charset.StandardCharsets.US_ASCII);
     }
   }
 }

@@ -3,6 +3,7 @@ package io.tidemark.agent.engine.inotify;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -38,5 +39,17 @@ final class KernelQueue {
   static int limit() throws IOException {
     return Integer.parseInt(InotifyErrors.limit(MAX_QUEUED.getParent().getParent().getParent(),
         "fs/inotify/max_queued_events"));
+  }
+
+  /**
+   * One read from offset 0: a sysctl file answers a read at a non-zero offset with EOF, so
+   * {@code Files.readString} (which reads a byte first) sees "1" for 16384.
+   */
+  static String readSysctl(Path file) throws java.io.IOException {
+    try (java.io.InputStream in = Files.newInputStream(file)) {
+      byte[] buf = new byte[64];
+      int n = in.read(buf);
+      return new String(buf, 0, Math.max(n, 0), java.nio.charset.StandardCharsets.US_ASCII);
+    }
   }
 }
