@@ -32,7 +32,7 @@ import io.tidemark.proto.v1.Rename;
 import io.tidemark.proto.v1.SourceMessage;
 import io.tidemark.proto.v1.Symlink;
 import io.tidemark.proto.v1.Want;
-import io.tidemark.proto.v1.WantGone;
+import io.tidemark.proto.v1.WantDone;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -74,6 +74,13 @@ final class PeerStream implements StreamObserver<PeerMessage> {
   private volatile String peerName = "?";
   private volatile String acked = "";
   private SentVersions sent;
+  /**
+   * Paths a record named whose entry was gone when read (renamed or deleted since). A later DELETED
+   * or RENAMED record covers each: deletes drop it, renames move it and its content is sent at the
+   * new name right after the Rename (which carries none). Checkpoints wait while this is not empty,
+   * so an acked cursor never hides content still owed.
+   */
+  private final java.util.TreeSet<String> unsent = new java.util.TreeSet<>();
   private Thread sender;
 
   PeerStream(
@@ -162,6 +169,7 @@ final class PeerStream implements StreamObserver<PeerMessage> {
     try (AutoCloseable ignored = journal.onAppend(this::wake)) {
       String reconcile = cursor.isEmpty() ? "new replica" : null;
       boolean checkpointed = false;
+      String lastCheckpoint = "";
       while (!closed) {
         serveWants();
         if (reconcile != null) {
@@ -184,8 +192,9 @@ final class PeerStream implements StreamObserver<PeerMessage> {
           instruct(c.change());
           serveWants();
         }
-        if (!checkpointed || !page.cursor().equals(cursor) || !page.changes().isEmpty()) {
-          cursor = page.cursor();
+        cursor = page.cursor();
+        if (unsent.isEmpty() && (!checkpointed || !cursor.equals(lastCheckpoint))) {
+          lastCheckpoint = cursor;
           send(msg().setCheckpoint(Checkpoint.newBuilder().setCursor(cursor).setCaughtUp(!page.more())));
           checkpointed = true;
         }
@@ -302,25 +311,56 @@ final class PeerStream implements StreamObserver<PeerMessage> {
     switch (c.kind()) {
       case DELETED -> {
         sent.remove(c.path());
+        removeUnder(c.path());
         send(msg().setDelete(Delete.newBuilder().setPath(c.path())));
       }
       case RENAMED -> {
         sent.rename(c.from(), c.path());
+        removeUnder(c.path());
+        List<String> moved = new ArrayList<>();
+        for (String u : removeUnder(c.from())) {
+          moved.add(c.path() + u.substring(c.from().length()));
+        }
         send(msg().setRename(Rename.newBuilder().setFrom(c.from()).setTo(c.path())));
+        for (String m : moved) {
+          SourceTree.Entry e = tree.stat(m);
+          if (e == null) {
+            unsent.add(m);
+          } else {
+            sendEntry(e, false);
+          }
+        }
       }
       case ATTRIB -> {
         SourceTree.Entry e = tree.stat(c.path());
-        if (e != null && e.type() != SourceTree.Type.SYMLINK) {
+        if (e == null) {
+          unsent.add(c.path());
+        } else if (e.type() != SourceTree.Type.SYMLINK) {
           send(msg().setAttrib(Attrib.newBuilder().setPath(e.path()).setMode(e.mode()).setMtimeNs(e.mtimeNs())));
         }
       }
       case CREATED, MODIFIED -> {
         SourceTree.Entry e = tree.stat(c.path());
-        if (e != null) {
+        if (e == null) {
+          unsent.add(c.path());
+        } else {
+          unsent.remove(c.path());
           sendEntry(e, c.kind() == io.tidemark.agent.journal.ChangeKind.CREATED);
         }
       }
     }
+  }
+
+  /** Removes and returns the unsent paths at or under {@code path}. */
+  private List<String> removeUnder(String path) {
+    List<String> out = new ArrayList<>();
+    for (String u : unsent.subSet(path, true, path + "/\uffff", true)) {
+      if (u.equals(path) || u.startsWith(path + "/")) {
+        out.add(u);
+      }
+    }
+    unsent.removeAll(out);
+    return out;
   }
 
   private void sendEntry(SourceTree.Entry e, boolean created) throws IOException, InterruptedException {
@@ -345,12 +385,15 @@ final class PeerStream implements StreamObserver<PeerMessage> {
     for (Want w; (w = wants.poll()) != null; ) {
       SourceTree.Entry e = tree.stat(w.getPath());
       if (e == null) {
-        send(msg().setWantGone(WantGone.newBuilder().setPath(w.getPath())));
+        send(msg().setWantDone(WantDone.newBuilder().setPath(w.getPath())));
         continue;
       }
       switch (e.type()) {
         case FILE -> sendFile(e.path(), signatureOf(w), new byte[0], true);
-        case SYMLINK -> sendEntry(e, false);
+        case SYMLINK -> {
+          sendEntry(e, false);
+          send(msg().setWantDone(WantDone.newBuilder().setPath(w.getPath())));
+        }
         case DIR -> {
           List<SourceTree.Entry> subtree = new ArrayList<>();
           subtree.add(e);
@@ -362,6 +405,7 @@ final class PeerStream implements StreamObserver<PeerMessage> {
               sendEntry(s, false);
             }
           }
+          send(msg().setWantDone(WantDone.newBuilder().setPath(w.getPath())));
         }
       }
     }
@@ -388,7 +432,7 @@ final class PeerStream implements StreamObserver<PeerMessage> {
     try (FileChannel in = tree.open(path)) {
       if (in == null) {
         if (replyToWant) {
-          send(msg().setWantGone(WantGone.newBuilder().setPath(path)));
+          send(msg().setWantDone(WantDone.newBuilder().setPath(path)));
         }
         return;
       }

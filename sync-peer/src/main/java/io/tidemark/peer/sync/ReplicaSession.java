@@ -159,8 +159,8 @@ final class ReplicaSession implements ClientResponseObserver<PeerMessage, Source
           caughtUp = false;
           maybeAck();
         }
-        case WANT_GONE -> {
-          pending.remove(m.getWantGone().getPath());
+        case WANT_DONE -> {
+          pending.remove(m.getWantDone().getPath());
           maybeAck();
         }
         default -> log.warn("unknown instruction {} ignored", m.getBodyCase());

@@ -62,7 +62,7 @@ final class Replication implements AutoCloseable {
   /** Waits until the peer acked everything journalled so far. */
   void flush() throws InterruptedException {
     String cursor = journal.currentCursor();
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (service.peers().isEmpty() && System.nanoTime() < deadline) {
       Thread.sleep(5);
     }
