@@ -237,7 +237,10 @@ public final class WatchRoot extends AbstractBehavior<WatchRoot.Command> {
 
   private Behavior<Command> onReconcileFinished(ReconcileFinished finished) {
     reconcileInFlight = false;
-    lastReconcileEnd = now();
+    if (!crawling) {
+      // only overflow reconciles count towards the rate limit, not the startup crawl
+      lastReconcileEnd = now();
+    }
     if (crawling) {
       crawling = false;
       if (finished.answer().failure() != null) {
