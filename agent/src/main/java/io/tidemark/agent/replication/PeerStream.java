@@ -430,7 +430,9 @@ final class PeerStream implements StreamObserver<PeerMessage> {
   private void sendFile(String path, BlockSignature basis, byte[] basisHash, boolean replyToWant)
       throws IOException, InterruptedException {
     try (FileChannel in = tree.open(path)) {
-      if (in == null) {
+      SourceTree.Entry before = in == null ? null : tree.stat(path);
+      if (before == null || before.type() != SourceTree.Type.FILE) {
+        unsent.add(path); // gone since: a later record covers it, content owed
         if (replyToWant) {
           send(msg().setWantDone(WantDone.newBuilder().setPath(path)));
         }
@@ -456,6 +458,10 @@ final class PeerStream implements StreamObserver<PeerMessage> {
         return;
       }
       SourceTree.Entry after = tree.stat(path);
+      if (after == null) {
+        after = before;
+        unsent.add(path); // moved or deleted while read: a later record covers it, content owed
+      }
       FileEnd.Builder end = FileEnd.newBuilder().setSize(summary.newLength())
           .setSha256(ByteString.copyFrom(summary.sha256()));
       if (after != null) {
