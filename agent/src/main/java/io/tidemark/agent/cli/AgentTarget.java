@@ -1,9 +1,9 @@
 package io.tidemark.agent.cli;
 
 /** {@code HOST:PORT} of an agent; IPv6 hosts in brackets ({@code [::1]:7433}). */
-record AgentTarget(String host, int port) {
+public record AgentTarget(String host, int port) {
 
-  static AgentTarget parse(String text) {
+  public static AgentTarget parse(String text) {
     int colon = text.lastIndexOf(':');
     if (colon <= 0 || colon == text.length() - 1) {
       throw new IllegalArgumentException("expected HOST:PORT, e.g. 127.0.0.1:7433, got '" + text + "'");
