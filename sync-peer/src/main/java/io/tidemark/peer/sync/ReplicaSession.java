@@ -57,6 +57,8 @@ final class ReplicaSession implements ClientResponseObserver<PeerMessage, Source
   private Set<String> reconcileSeen;
   private String checkpoint;
   private boolean caughtUp;
+  /** The caughtUp last told to the listener: a caught-up checkpoint at the acked cursor tells it. */
+  private boolean reportedCaughtUp;
   private String acked = "";
 
   ReplicaSession(ReplicaWriter writer, PeerState state, ReplicaListener listener, String peerName) {
@@ -302,14 +304,21 @@ final class ReplicaSession implements ClientResponseObserver<PeerMessage, Source
   }
 
   private void maybeAck() throws IOException {
-    if (checkpoint == null || !pending.isEmpty() || current != null || reconcileSeen != null
-        || checkpoint.equals(acked)) {
+    if (checkpoint == null || !pending.isEmpty() || current != null || reconcileSeen != null) {
+      return;
+    }
+    if (checkpoint.equals(acked)) {
+      if (caughtUp && !reportedCaughtUp) {
+        reportedCaughtUp = true;
+        listener.applied(checkpoint, true);
+      }
       return;
     }
     writer.syncBatch();
     state.record(checkpoint);
     acked = checkpoint;
     requests.onNext(PeerMessage.newBuilder().setAck(Ack.newBuilder().setCursor(checkpoint)).build());
+    reportedCaughtUp = caughtUp;
     listener.applied(checkpoint, caughtUp);
   }
 
