@@ -110,7 +110,7 @@ public final class AgentCommand implements Callable<Integer> {
     }
     AgentTarget target;
     try {
-      target = AgentTarget.parse(listen);
+      target = AgentTarget.parseListen(listen);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--listen: " + e.getMessage());
     }

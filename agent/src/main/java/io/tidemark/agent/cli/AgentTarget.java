@@ -3,7 +3,17 @@ package io.tidemark.agent.cli;
 /** {@code HOST:PORT} of an agent; IPv6 hosts in brackets ({@code [::1]:7433}). */
 public record AgentTarget(String host, int port) {
 
+  /** Where to connect: port 1..65535. */
   public static AgentTarget parse(String text) {
+    return parse(text, 1);
+  }
+
+  /** Where to listen: port 0..65535, 0 for any free port. */
+  public static AgentTarget parseListen(String text) {
+    return parse(text, 0);
+  }
+
+  private static AgentTarget parse(String text, int minPort) {
     int colon = text.lastIndexOf(':');
     if (colon <= 0 || colon == text.length() - 1) {
       throw new IllegalArgumentException("expected HOST:PORT, e.g. 127.0.0.1:7433, got '" + text + "'");
@@ -20,8 +30,9 @@ public record AgentTarget(String host, int port) {
     } catch (NumberFormatException e) {
       port = -1;
     }
-    if (port < 1 || port > 65535) {
-      throw new IllegalArgumentException("port must be 1..65535 in '" + text + "'");
+    if (port < minPort || port > 65535) {
+      throw new IllegalArgumentException(
+          "port must be " + minPort + "..65535 in '" + text + "'");
     }
     return new AgentTarget(host, port);
   }

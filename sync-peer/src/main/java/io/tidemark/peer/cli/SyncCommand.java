@@ -144,11 +144,11 @@ final class SyncCommand implements Callable<Integer> {
   }
 
   private AgentTarget parseListen() {
-    String text = listen;
-    // AgentTarget refuses port 0; the agent takes it to mean "any free port".
-    boolean anyPort = text.endsWith(":0");
-    AgentTarget t = Channels.target(spec, "--listen", anyPort ? text.substring(0, text.length() - 1) + "1" : text);
-    return anyPort ? new AgentTarget(t.host(), 0) : t;
+    try {
+      return AgentTarget.parseListen(listen);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--listen: " + e.getMessage());
+    }
   }
 
   /** At most one stderr line a second while SRC is crawled. */
