@@ -2,15 +2,19 @@ package io.tidemark.agent.cli;
 
 import io.tidemark.agent.engine.EngineKind;
 import io.tidemark.agent.journal.ProgressListener;
+import io.tidemark.agent.replication.ReplicationService;
 import io.tidemark.agent.runtime.AgentRuntime;
 import io.tidemark.agent.runtime.AgentSettings;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -28,7 +32,7 @@ import org.slf4j.LoggerFactory;
     name = "agent",
     mixinStandardHelpOptions = true,
     description = {
-      "Watch ROOT and serve its change journal over gRPC until SIGTERM.",
+      "Watch ROOT and serve its change journal (and replication) over gRPC until SIGTERM.",
       "Prints 'ready <cursor>' once the tree is crawled and watched."
     })
 public final class AgentCommand implements Callable<Integer> {
@@ -73,7 +77,16 @@ public final class AgentCommand implements Callable<Integer> {
     StopSignals.onTerminate(stop::countDown);
     PrintStream err = System.err;
     ProgressListener progress = CrawlProgress.onTerminal(err);
-    try (AgentRuntime agent = AgentRuntime.start(settings, progress, q -> List.of())) {
+    Path realRoot = settings.root().toRealPath();
+    AtomicReference<ReplicationService> replication = new AtomicReference<>();
+    try (AgentRuntime agent = AgentRuntime.start(settings, progress, q -> {
+      try {
+        replication.set(ReplicationService.create(q, realRoot));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return List.of(replication.get().service());
+    })) {
       CrawlProgress.clear(err);
       err.println("tidemark: watching " + settings.root().toRealPath() + " with " + agent.engineName()
           + ", serving on " + agent.target() + " (state in " + agent.stateDir() + ")");

@@ -1,19 +1,19 @@
 package io.tidemark.agent.cli;
 
 /** {@code HOST:PORT} of an agent; IPv6 hosts in brackets ({@code [::1]:7433}). */
-record AgentTarget(String host, int port) {
+public record AgentTarget(String host, int port) {
 
-  /** An address to connect to: port 1..65535. */
-  static AgentTarget parse(String text) {
+  /** Where to connect: port 1..65535. */
+  public static AgentTarget parse(String text) {
     return parse(text, 1);
   }
 
-  /** An address to listen on: port 0 asks the kernel for a free one. */
-  static AgentTarget parseListen(String text) {
+  /** Where to listen: port 0..65535, 0 for any free port. */
+  public static AgentTarget parseListen(String text) {
     return parse(text, 0);
   }
 
-  private static AgentTarget parse(String text, int lowestPort) {
+  private static AgentTarget parse(String text, int minPort) {
     int colon = text.lastIndexOf(':');
     if (colon <= 0 || colon == text.length() - 1) {
       throw new IllegalArgumentException("expected HOST:PORT, e.g. 127.0.0.1:7433, got '" + text + "'");
@@ -30,9 +30,9 @@ record AgentTarget(String host, int port) {
     } catch (NumberFormatException e) {
       port = -1;
     }
-    if (port < lowestPort || port > 65535) {
+    if (port < minPort || port > 65535) {
       throw new IllegalArgumentException(
-          "port must be " + lowestPort + "..65535 in '" + text + "'");
+          "port must be " + minPort + "..65535 in '" + text + "'");
     }
     return new AgentTarget(host, port);
   }

@@ -4,10 +4,10 @@ import io.tidemark.agent.journal.ProgressListener;
 import java.io.PrintStream;
 
 /** "crawling: 120,000 paths" on one terminal line, redrawn in place; nothing when not a tty. */
-final class CrawlProgress {
+public final class CrawlProgress {
   private CrawlProgress() {}
 
-  static ProgressListener onTerminal(PrintStream err) {
+  public static ProgressListener onTerminal(PrintStream err) {
     if (System.console() == null) {
       return ProgressListener.NONE;
     }
@@ -19,7 +19,7 @@ final class CrawlProgress {
     };
   }
 
-  static void clear(PrintStream err) {
+  public static void clear(PrintStream err) {
     if (System.console() != null) {
       err.print("\r\033[K");
       err.flush();

@@ -6,10 +6,10 @@ import sun.misc.Signal;
  * SIGINT and SIGTERM as a request to stop cleanly with exit code 0, instead of the JVM's default
  * of dying with 130/143 mid-write.
  */
-final class StopSignals {
+public final class StopSignals {
   private StopSignals() {}
 
-  static void onTerminate(Runnable stop) {
+  public static void onTerminate(Runnable stop) {
     for (String name : new String[] {"INT", "TERM"}) {
       Signal.handle(new Signal(name), signal -> stop.run());
     }

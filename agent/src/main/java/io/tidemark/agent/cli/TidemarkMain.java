@@ -46,7 +46,7 @@ public final class TidemarkMain {
     return parent == null ? name : qualifiedName(parent) + " " + name;
   }
 
-  static String describe(Throwable ex) {
+  public static String describe(Throwable ex) {
     String message = ex.getMessage();
     return message == null || message.isBlank() ? ex.getClass().getSimpleName() : message;
   }

@@ -21,6 +21,8 @@ public final class IgnoreRules {
   public static final String FILE_NAME = ".tidemarkignore";
   /** Prefix of the files sync-to-now writes in the root; never journalled. */
   public static final String COOKIE_PREFIX = ".tidemark-cookie-";
+  /** A replica's in-flight file (sync-peer's ReplicaWriter temp), at any depth. */
+  public static final String REPLICA_TEMP_PREFIX = ".tidemark-tmp-";
 
   private static final IgnoreRules NONE = new IgnoreRules(new IgnoreNode(List.of()), false);
 
@@ -57,7 +59,7 @@ public final class IgnoreRules {
 
   /** True when {@code path} ('/'-separated, root-relative) or one of its parents is ignored. */
   public boolean isIgnored(String path, boolean dir) {
-    if (isCookie(path)) {
+    if (isCookie(path) || isReplicaTemp(path)) {
       return true;
     }
     if (!hasRules) {
@@ -71,6 +73,11 @@ public final class IgnoreRules {
       slash = path.indexOf('/', slash + 1);
     }
     return Boolean.TRUE.equals(node.checkIgnored(path, dir));
+  }
+
+  /** True when the last component of {@code path} is a replica temp file, at any depth. */
+  public static boolean isReplicaTemp(String path) {
+    return path.startsWith(REPLICA_TEMP_PREFIX, path.lastIndexOf('/') + 1);
   }
 
   public static boolean isCookie(String path) {

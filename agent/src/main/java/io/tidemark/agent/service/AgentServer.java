@@ -40,6 +40,8 @@ public final class AgentServer implements AutoCloseable {
   /** Where clients look for an agent unless told otherwise. */
   public static final String DEFAULT_TARGET = DEFAULT_HOST + ":" + DEFAULT_PORT;
   private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
+  /** Inbound message cap: a replication peer's Want carries a large file's block signature. */
+  public static final int DEFAULT_MAX_INBOUND_MESSAGE_BYTES = 64 << 20;
 
   private final Server server;
   private final InetSocketAddress address;
@@ -103,6 +105,7 @@ public final class AgentServer implements AutoCloseable {
     private Path certChain;
     private Path privateKey;
     private JournalFrontDoor.Settings settings = JournalFrontDoor.Settings.DEFAULTS;
+    private int maxInboundMessageBytes = DEFAULT_MAX_INBOUND_MESSAGE_BYTES;
     private final List<BindableService> services = new ArrayList<>();
 
     private Builder(JournalQueries journal) {
@@ -141,6 +144,15 @@ public final class AgentServer implements AutoCloseable {
       return this;
     }
 
+    /** Largest message a client may send (default {@link #DEFAULT_MAX_INBOUND_MESSAGE_BYTES}). */
+    public Builder maxInboundMessageBytes(int bytes) {
+      if (bytes <= 0) {
+        throw new IllegalArgumentException("max inbound message size must be positive: " + bytes);
+      }
+      this.maxInboundMessageBytes = bytes;
+      return this;
+    }
+
     /** Another service on the same port (e.g. replication). */
     public Builder addService(BindableService service) {
       services.add(Objects.requireNonNull(service, "service"));
@@ -164,7 +176,8 @@ public final class AgentServer implements AutoCloseable {
       ExecutorService reads = Executors.newFixedThreadPool(4, daemonThreads("tidemark-journal-read-"));
       JournalFrontDoor journal = JournalFrontDoor.create(journalQueries, reads, settings);
       NettyServerBuilder builder =
-          NettyServerBuilder.forAddress(new InetSocketAddress(ip, port), credentials);
+          NettyServerBuilder.forAddress(new InetSocketAddress(ip, port), credentials)
+              .maxInboundMessageSize(maxInboundMessageBytes);
       List<BindableService> all = new ArrayList<>();
       all.add(journal.service());
       all.addAll(services);

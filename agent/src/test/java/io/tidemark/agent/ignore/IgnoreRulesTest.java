@@ -46,4 +46,17 @@ class IgnoreRulesTest {
         .isFalse();
     assertThat(rules.isIgnored("anything", false)).isFalse();
   }
+
+  @Test
+  void isIgnored_replicaTempFiles_alwaysIgnoredAtAnyDepth() throws Exception {
+    IgnoreRules rules = IgnoreRules.load(root, List.of());
+
+    assertThat(rules.isIgnored(IgnoreRules.REPLICA_TEMP_PREFIX + "abc", false)).isTrue();
+    assertThat(IgnoreRules.none().isIgnored("a/b/" + IgnoreRules.REPLICA_TEMP_PREFIX + "x", false))
+        .isTrue();
+    assertThat(rules.isIgnored("a/tidemark-tmp-x", false)).isFalse();
+    assertThat(rules.isIgnored(IgnoreRules.REPLICA_TEMP_PREFIX + "d/child", false))
+        .as("only the temp file itself, which is never a directory")
+        .isFalse();
+  }
 }

@@ -1,0 +1,182 @@
+package io.tidemark.agent.replication;
+
+import io.grpc.BindableService;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.tidemark.agent.service.JournalQueries;
+import io.tidemark.proto.cursor.Cursor;
+import io.tidemark.proto.delta.DeltaSummary;
+import io.tidemark.proto.delta.SignatureCache;
+import io.tidemark.proto.v1.FlushResponse;
+import io.tidemark.proto.v1.SourceMessage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The source side of replication for one watched root: serves any number of peer streams from
+ * the journal, and answers the {@code Flush} barrier.
+ *
+ * <pre>{@code
+ * ReplicationService replication = ReplicationService.create(queries, root);
+ * AgentServer.builder(queries).addService(replication.service()).start();
+ * replication.awaitAllPeersAt(queries.currentCursor(), Duration.ofSeconds(10));
+ * }</pre>
+ */
+public final class ReplicationService {
+  /** Signatures of sent versions kept for delta encoding without a signature upload. */
+  public static final long DEFAULT_SIGNATURE_CACHE_BYTES = 256L << 20;
+  private static final int SENT_VERSIONS_PER_PEER = 1_000_000;
+
+  private final JournalQueries journal;
+  private final SourceTree tree;
+  private final SignatureCache signatures;
+  private final Set<PeerStream> streams = ConcurrentHashMap.newKeySet();
+  private final Map<String, SentVersions> sent = new ConcurrentHashMap<>();
+  private final Object progress = new Object();
+  private final AtomicLong filesSent = new AtomicLong();
+  private final AtomicLong wireBytes = new AtomicLong();
+  private final AtomicLong literalBytes = new AtomicLong();
+
+  private ReplicationService(JournalQueries journal, SourceTree tree, SignatureCache signatures) {
+    this.journal = journal;
+    this.tree = tree;
+    this.signatures = signatures;
+  }
+
+  /** @throws IOException when {@code root} cannot be resolved */
+  public static ReplicationService create(JournalQueries journal, Path root) throws IOException {
+    return new ReplicationService(
+        journal, new SourceTree(root), new SignatureCache(DEFAULT_SIGNATURE_CACHE_BYTES));
+  }
+
+  /** The gRPC service to add to the agent's server. */
+  public BindableService service() {
+    return new ReplicationGrpcService(this);
+  }
+
+  /** Names of the peers connected now. */
+  public List<String> peers() {
+    return streams.stream().map(PeerStream::peerName).sorted().toList();
+  }
+
+  /** Files, delta bytes on the wire and literal bytes sent to all peers so far. */
+  public record Totals(long files, long wireBytes, long literalBytes) {}
+
+  public Totals totals() {
+    return new Totals(filesSent.get(), wireBytes.get(), literalBytes.get());
+  }
+
+  /**
+   * Waits until every peer connected now has acked {@code cursor} or a later one.
+   *
+   * @return true when they have, false on timeout
+   */
+  public boolean awaitAllPeersAt(String cursor, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (progress) {
+      while (!allAt(cursor)) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(progress, left);
+      }
+      return true;
+    }
+  }
+
+  /** {@code tidemark flush}: sync-to-now, take the cursor, wait for every connected peer to ack it. */
+  public CompletableFuture<FlushResponse> flush(Duration timeout) {
+    long start = System.nanoTime();
+    return journal
+        .syncToNow(timeout)
+        .thenApplyAsync(
+            ignored -> {
+              String cursor = journal.currentCursor();
+              Duration left = timeout.minusNanos(System.nanoTime() - start);
+              try {
+                if (!awaitAllPeersAt(cursor, left.isNegative() ? Duration.ZERO : left)) {
+                  throw new java.util.concurrent.CompletionException(
+                      new TimeoutException(
+                          "not every peer applied " + cursor + " within " + timeout.toMillis()
+                              + " ms; behind: " + behind(cursor)));
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.util.concurrent.CompletionException(e);
+              }
+              return FlushResponse.newBuilder().setCursor(cursor).setPeers(streams.size()).build();
+            },
+            r -> Thread.ofVirtual().start(r));
+  }
+
+  private String behind(String cursor) {
+    return streams.stream()
+        .filter(s -> !reached(s.acked(), cursor))
+        .map(s -> s.peerName() + " at " + (s.acked().isEmpty() ? "(nothing acked)" : s.acked()))
+        .toList()
+        .toString();
+  }
+
+  private boolean allAt(String cursor) {
+    for (PeerStream s : streams) {
+      if (!reached(s.acked(), cursor)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** True when {@code acked} is {@code target} or later in the same journal. */
+  static boolean reached(String acked, String target) {
+    if (acked.equals(target)) {
+      return true;
+    }
+    if (acked.isEmpty()) {
+      return false;
+    }
+    try {
+      Cursor a = Cursor.parse(acked);
+      Cursor t = Cursor.parse(target);
+      return a.epoch() == t.epoch() && a.seq() >= t.seq();
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  PeerStream open(ServerCallStreamObserver<SourceMessage> out) {
+    PeerStream stream = new PeerStream(out, this, journal, tree, signatures);
+    streams.add(stream);
+    return stream;
+  }
+
+  SentVersions sentVersions(String peerName) {
+    return sent.computeIfAbsent(peerName, n -> new SentVersions(SENT_VERSIONS_PER_PEER));
+  }
+
+  void peerAcked() {
+    synchronized (progress) {
+      progress.notifyAll();
+    }
+  }
+
+  void streamClosed(PeerStream stream) {
+    if (streams.remove(stream)) {
+      peerAcked();
+    }
+  }
+
+  void countFile(DeltaSummary summary) {
+    filesSent.incrementAndGet();
+    wireBytes.addAndGet(summary.wireBytes());
+    literalBytes.addAndGet(summary.literalBytes());
+  }
+}

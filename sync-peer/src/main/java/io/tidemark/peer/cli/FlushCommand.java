@@ -1,0 +1,74 @@
+package io.tidemark.peer.cli;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.tidemark.agent.cli.AgentTarget;
+import io.tidemark.agent.cli.CliExit;
+import io.tidemark.agent.service.AgentServer;
+import io.tidemark.proto.v1.FlushRequest;
+import io.tidemark.proto.v1.FlushResponse;
+import io.tidemark.proto.v1.ReplicationServiceGrpc;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code tidemark flush}: returns once every connected peer has applied everything up to now. */
+@Command(
+    name = "flush",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Wait until every peer of the agent has applied all changes made before this call.",
+      "Exit 0 when they have, 1 on timeout or when the agent cannot be reached."
+    })
+final class FlushCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--agent", paramLabel = "HOST:PORT", defaultValue = AgentServer.DEFAULT_TARGET,
+      description = "the source agent (default: ${DEFAULT-VALUE})")
+  String agent;
+
+  @Option(names = "--timeout", paramLabel = "S", defaultValue = "30",
+      description = "seconds to wait (default: ${DEFAULT-VALUE})")
+  double timeoutSeconds;
+
+  @Option(names = "--token", paramLabel = "T", defaultValue = "${env:TIDEMARK_TOKEN}",
+      description = "bearer token the agent requires (default: $TIDEMARK_TOKEN)")
+  String token;
+
+  @Option(names = "--tls-ca", paramLabel = "PEM",
+      description = "use TLS, trusting the certificate(s) in PEM")
+  Path tlsCa;
+
+  @Override
+  public Integer call() {
+    if (!(timeoutSeconds > 0) || timeoutSeconds > 86_400) {
+      throw new ParameterException(spec.commandLine(), "--timeout must be in (0, 86400] seconds");
+    }
+    AgentTarget target = Channels.target(spec, "--agent", agent);
+    long timeoutMs = Math.max(1, Math.round(timeoutSeconds * 1000));
+    try (Channels channels = Channels.open(spec, target, token, tlsCa)) {
+      FlushResponse r = ReplicationServiceGrpc.newBlockingStub(channels.channel)
+          .withDeadlineAfter(timeoutMs + 5_000, TimeUnit.MILLISECONDS)
+          .flush(FlushRequest.newBuilder().setTimeoutMs((int) Math.min(timeoutMs, Integer.MAX_VALUE)).build());
+      System.out.println("flushed: " + r.getPeers() + " peer(s) at " + r.getCursor());
+      return CliExit.OK;
+    } catch (StatusRuntimeException e) {
+      Status s = e.getStatus();
+      String why = switch (s.getCode()) {
+        case DEADLINE_EXCEEDED -> "timed out after " + timeoutSeconds + " s"
+            + (s.getDescription() == null ? "" : ": " + s.getDescription());
+        case UNAVAILABLE -> "no agent at " + target + " (" + s.getDescription() + ")";
+        case UNIMPLEMENTED -> "the agent at " + target + " does not serve replication";
+        case UNAUTHENTICATED -> "the agent refused the token (give --token or $TIDEMARK_TOKEN)";
+        default -> s.getCode() + (s.getDescription() == null ? "" : ": " + s.getDescription());
+      };
+      System.err.println("tidemark flush: " + why);
+      return CliExit.FAILURE;
+    }
+  }
+}

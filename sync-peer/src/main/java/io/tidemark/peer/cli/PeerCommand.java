@@ -1,0 +1,75 @@
+package io.tidemark.peer.cli;
+
+import io.tidemark.agent.cli.AgentTarget;
+import io.tidemark.agent.cli.CliExit;
+import io.tidemark.agent.cli.StopSignals;
+import io.tidemark.agent.service.AgentServer;
+import io.tidemark.peer.replica.FsyncPolicy;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code tidemark peer --agent HOST:PORT DST}: keep DST a replica of the agent's root. */
+@Command(
+    name = "peer",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Keep DST a replica of an agent's root until SIGTERM.",
+      "Prints 'in sync at <cursor>' each time the replica catches up."
+    })
+final class PeerCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "DST", description = "replica directory (created if missing)")
+  Path dst;
+
+  @Option(names = "--agent", paramLabel = "HOST:PORT", defaultValue = AgentServer.DEFAULT_TARGET,
+      description = "the source agent (default: ${DEFAULT-VALUE})")
+  String agent;
+
+  @Option(names = "--token", paramLabel = "T", defaultValue = "${env:TIDEMARK_TOKEN}",
+      description = "bearer token the agent requires (default: $TIDEMARK_TOKEN)")
+  String token;
+
+  @Option(names = "--tls-ca", paramLabel = "PEM",
+      description = "use TLS, trusting the certificate(s) in PEM")
+  Path tlsCa;
+
+  @Option(names = "--state", paramLabel = "DIR",
+      description = "peer state dir, outside DST (default: $XDG_STATE_HOME/tidemark/peers/...)")
+  Path state;
+
+  @Option(names = "--fsync", paramLabel = "always|batch|never", defaultValue = "batch",
+      description = "when applied files reach the disk (default: ${DEFAULT-VALUE})")
+  String fsync;
+
+  @Override
+  public Integer call() throws Exception {
+    AgentTarget target = Channels.target(spec, "--agent", agent);
+    FsyncPolicy policy = Replica.fsync(spec, fsync);
+    Path dstReal = Replica.checkDst(spec, dst);
+    CountDownLatch stop = new CountDownLatch(1);
+    StopSignals.onTerminate(stop::countDown);
+    try (Channels channels = Channels.open(spec, target, token, tlsCa)) {
+      Replica replica;
+      try {
+        replica = Replica.start(spec, channels.channel, dstReal, state, policy,
+            new InSyncListener("tidemark peer", System.out, System.err));
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage());
+      }
+      try (replica) {
+        System.err.println("tidemark peer: replicating " + target + " into " + dstReal
+            + " (state in " + replica.state.dir() + ")");
+        stop.await();
+      }
+    }
+    return CliExit.OK;
+  }
+}

@@ -1,0 +1,181 @@
+package io.tidemark.peer.cli;
+
+import io.tidemark.agent.cli.AgentTarget;
+import io.tidemark.agent.cli.CliExit;
+import io.tidemark.agent.cli.StopSignals;
+import io.tidemark.agent.cli.TidemarkMain;
+import io.tidemark.agent.engine.EngineKind;
+import io.tidemark.agent.journal.ProgressListener;
+import io.tidemark.agent.replication.ReplicationService;
+import io.tidemark.agent.runtime.AgentRuntime;
+import io.tidemark.agent.runtime.AgentSettings;
+import io.tidemark.peer.replica.FsyncPolicy;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code tidemark sync SRC DST}: an agent on SRC and a peer on DST in one process. */
+@Command(
+    name = "sync",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Keep DST a replica of SRC until SIGTERM: an agent on SRC, a peer on DST, over loopback.",
+      "Prints 'in sync at <cursor>' on stdout once DST has caught up; activity goes to stderr."
+    })
+final class SyncCommand implements Callable<Integer> {
+  private static final String NAME = "tidemark sync";
+
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "SRC", description = "directory to replicate")
+  Path src;
+
+  @Parameters(index = "1", paramLabel = "DST", description = "replica directory (created if missing)")
+  Path dst;
+
+  @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:0",
+      description = "the agent's gRPC address (default: ${DEFAULT-VALUE}, a free loopback port)")
+  String listen;
+
+  @Option(names = "--state", paramLabel = "DIR",
+      description = "state dir outside SRC and DST: agent state in DIR/agent, peer state in DIR/peer"
+          + " (default: per root under $XDG_STATE_HOME/tidemark)")
+  Path state;
+
+  @Option(names = "--engine", paramLabel = "auto|fanotify|inotify", defaultValue = "auto",
+      description = "kernel interface (default: ${DEFAULT-VALUE})")
+  String engine;
+
+  @Option(names = "--fsync", paramLabel = "always|batch|never", defaultValue = "batch",
+      description = "when applied files reach the disk (default: ${DEFAULT-VALUE})")
+  String fsync;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!Files.isDirectory(src)) {
+      throw new ParameterException(spec.commandLine(),
+          (Files.exists(src) ? "SRC is not a directory: " : "SRC does not exist: ") + src);
+    }
+    Path srcReal = src.toRealPath();
+    Path dstPlanned = Replica.realish(dst);
+    if (dstPlanned.startsWith(srcReal)) {
+      throw new ParameterException(spec.commandLine(), "DST " + dst + " is inside SRC " + src
+          + ": the replica would replicate itself; pick a DST outside SRC");
+    }
+    if (srcReal.startsWith(dstPlanned)) {
+      throw new ParameterException(spec.commandLine(), "SRC " + src + " is inside DST " + dst
+          + ": replicating would overwrite the source; pick a DST outside SRC");
+    }
+    EngineKind kind;
+    try {
+      kind = EngineKind.parse(engine);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    AgentTarget listenAt = parseListen();
+    FsyncPolicy policy = Replica.fsync(spec, fsync);
+    Path dstReal = Replica.checkDst(spec, dst);
+    if (state != null && (Replica.realish(state).startsWith(srcReal)
+        || Replica.realish(state).startsWith(dstReal))) {
+      throw new ParameterException(spec.commandLine(), "--state " + state
+          + " must be outside SRC and DST");
+    }
+
+    PrintStream err = System.err;
+    CountDownLatch stop = new CountDownLatch(1);
+    StopSignals.onTerminate(stop::countDown);
+    AgentSettings settings = AgentSettings.defaults(srcReal)
+        .withEngine(kind)
+        .withStateDir(state == null ? null : state.resolve("agent"))
+        .withListen(listenAt.host(), listenAt.port());
+    AtomicReference<ReplicationService> replication = new AtomicReference<>();
+    err.println(NAME + ": scanning " + srcReal);
+    try (AgentRuntime agent = AgentRuntime.start(settings, scanProgress(err), q -> {
+      try {
+        replication.set(ReplicationService.create(q, srcReal));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return List.of(replication.get().service());
+    })) {
+      err.println(NAME + ": watching " + srcReal + " with " + agent.engineName() + " on "
+          + agent.target() + "; copying into " + dstReal);
+      AgentTarget target = AgentTarget.parse(agent.target());
+      CountDownLatch firstSync = new CountDownLatch(1);
+      InSyncListener listener = new InSyncListener(NAME, System.out, err) {
+        @Override
+        void caughtUp() {
+          firstSync.countDown();
+        }
+      };
+      try (Channels channels = Channels.open(spec, target, null, null)) {
+        Replica replica;
+        try {
+          replica = Replica.start(spec, channels.channel, dstReal,
+              state == null ? null : state.resolve("peer"), policy, listener);
+        } catch (IllegalArgumentException e) {
+          throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        try (replica) {
+          agent.failure().thenRun(stop::countDown);
+          reportActivity(replication.get(), stop, err);
+          if (agent.failure().isDone()) {
+            err.println(NAME + ": " + TidemarkMain.describe(agent.failure().join()));
+            return CliExit.FAILURE;
+          }
+        }
+      }
+    }
+    return CliExit.OK;
+  }
+
+  private AgentTarget parseListen() {
+    try {
+      return AgentTarget.parseListen(listen);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--listen: " + e.getMessage());
+    }
+  }
+
+  /** At most one stderr line a second while SRC is crawled. */
+  private static ProgressListener scanProgress(PrintStream err) {
+    AtomicLong last = new AtomicLong(System.nanoTime());
+    return scanned -> {
+      long now = System.nanoTime();
+      long before = last.get();
+      if (now - before >= TimeUnit.SECONDS.toNanos(1) && last.compareAndSet(before, now)) {
+        err.println(String.format("%s: scanned %,d paths", NAME, scanned));
+      }
+    };
+  }
+
+  /** One short stderr line per second in which files were sent, until stop. */
+  private static void reportActivity(ReplicationService replication, CountDownLatch stop,
+      PrintStream err) throws InterruptedException {
+    ReplicationService.Totals last = replication.totals();
+    while (!stop.await(1, TimeUnit.SECONDS)) {
+      ReplicationService.Totals now = replication.totals();
+      long files = now.files() - last.files();
+      long bytes = now.wireBytes() - last.wireBytes();
+      if (files != 0 || bytes != 0) {
+        err.println(String.format("%s: %,d file(s), %,d bytes sent (total %,d files, %,d bytes)",
+            NAME, files, bytes, now.files(), now.wireBytes()));
+      }
+      last = now;
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package io.tidemark.peer.sync;
+
+import io.grpc.Channel;
+import io.grpc.Status;
+import io.tidemark.peer.replica.ReplicaWriter;
+import io.tidemark.proto.v1.ReplicationServiceGrpc;
+import java.time.Duration;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a replica following its source: opens a {@code Replicate} stream with the cursor from
+ * {@link PeerState}, applies it through a {@link ReplicaSession}, and when the stream ends for any
+ * reason reconnects with exponential backoff ({@value #MIN_BACKOFF_MS} ms doubling to {@value
+ * #MAX_BACKOFF_MS} ms, reset after a stream that made progress), logging why.
+ *
+ * <pre>{@code
+ * try (ReplicaClient client = ReplicaClient.start(channel, writer, state, "laptop", listener)) {
+ *   ...
+ * }
+ * }</pre>
+ */
+public final class ReplicaClient implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ReplicaClient.class);
+  static final long MIN_BACKOFF_MS = 100;
+  static final long MAX_BACKOFF_MS = 5_000;
+  /** Big enough for the signature of a very large basis file in a Want. */
+  public static final int MAX_MESSAGE_BYTES = 64 << 20;
+
+  private final ReplicationServiceGrpc.ReplicationServiceStub stub;
+  private final ReplicaWriter writer;
+  private final PeerState state;
+  private final String peerName;
+  private final ReplicaListener listener;
+  private final Thread loop;
+  private volatile boolean closed;
+  private volatile ReplicaSession session;
+
+  private ReplicaClient(Channel channel, ReplicaWriter writer, PeerState state, String peerName,
+      ReplicaListener listener) {
+    this.stub = ReplicationServiceGrpc.newStub(channel).withMaxInboundMessageSize(MAX_MESSAGE_BYTES)
+        .withMaxOutboundMessageSize(MAX_MESSAGE_BYTES);
+    this.writer = writer;
+    this.state = state;
+    this.peerName = peerName;
+    this.listener = listener;
+    this.loop = Thread.ofPlatform().daemon().name("tidemark-replica-" + peerName).unstarted(this::run);
+  }
+
+  /** Starts following in the background; credentials (a bearer token) belong on {@code channel}. */
+  public static ReplicaClient start(Channel channel, ReplicaWriter writer, PeerState state,
+      String peerName, ReplicaListener listener) {
+    ReplicaClient client = new ReplicaClient(Objects.requireNonNull(channel), writer, state,
+        peerName, listener == null ? new ReplicaListener() {} : listener);
+    client.loop.start();
+    return client;
+  }
+
+  private void run() {
+    long backoff = MIN_BACKOFF_MS;
+    while (!closed) {
+      ReplicaSession s = new ReplicaSession(writer, state, listener, peerName);
+      session = s;
+      Throwable why;
+      try {
+        var requests = stub.replicate(s);
+        s.hello();
+        why = s.ended().join();
+        try {
+          requests.onCompleted();
+        } catch (RuntimeException ignored) {
+          // already closed
+        }
+      } catch (RuntimeException e) {
+        why = e;
+      }
+      if (closed) {
+        return;
+      }
+      if (s.ackedAnything()) {
+        backoff = MIN_BACKOFF_MS;
+      }
+      String reason = why == null ? "the source ended the stream" : Status.fromThrowable(why).toString();
+      log.info("replication stream ended ({}); reconnecting in {} ms from {}", reason, backoff,
+          state.cursor().isEmpty() ? "the start" : state.cursor());
+      listener.disconnected(reason, backoff);
+      try {
+        Thread.sleep(Duration.ofMillis(backoff));
+      } catch (InterruptedException e) {
+        return;
+      }
+      backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+    }
+  }
+
+  /** Stops the stream (the source sees a cancel) and the reconnect loop. */
+  @Override
+  public void close() {
+    closed = true;
+    ReplicaSession s = session;
+    if (s != null) {
+      s.cancel("replica closing");
+      s.ended().join();
+    }
+    loop.interrupt();
+    try {
+      loop.join(Duration.ofSeconds(10));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
