@@ -115,7 +115,6 @@ public final class AgentRuntime implements AutoCloseable {
       b.engine = EngineFactory.create(settings.engine(), engineConfig);
       b.system = join(system);
       b.actors = spawn(b, settings, root, ignore, listeners, progress);
-      runtime = new AgentRuntime(b);
       ActorRef<WatchRoot.Command> watch = b.actors.root();
       b.engine.start(
           new EventSink() {
