@@ -25,7 +25,8 @@ import java.util.List;
  * handle_bytes; s32 handle_type; u8 f_handle[handle_bytes]}; the *DFID_NAME types append a
  * NUL-terminated name. With our init flags the kernel sends: DFID_NAME (parent + name) plus FID
  * (the object itself) for entry and file events; DFID_NAME with the directory's own handle and
- * name "." for events on a directory itself; OLD_DFID_NAME + NEW_DFID_NAME + FID for FAN_RENAME.
+ * name "." for events on a directory itself; OLD_DFID_NAME + NEW_DFID_NAME + FID for FAN_RENAME;
+ * FID alone for an ATTRIB that reached an inode without a name (a link count change).
  *
  * <p>Cache upkeep happens for every record, ours included, so that a rename made by Tidemark's
  * own process still moves the cached paths; only the emitting is skipped for {@code selfPid}.
@@ -46,16 +47,9 @@ final class EventTranslator {
     }
   }
 
-  /** Resolves an object's own handle when the kernel gave no parent + name. */
-  @FunctionalInterface
-  interface ObjectResolver {
-    String resolve(HandleKey key);
-  }
-
   private static final int METADATA_LEN = 24;
 
   private final DirectoryCache cache;
-  private final ObjectResolver objects;
   private final TreeLister lister;
   private final Runnable reseed;
   private final Regions regions;
@@ -78,14 +72,12 @@ final class EventTranslator {
       String root,
       DirectoryCache cache,
       Regions regions,
-      ObjectResolver objects,
       TreeLister lister,
       Runnable reseed,
       long selfPid) {
     this.root = root;
     this.cache = cache;
     this.regions = regions;
-    this.objects = objects;
     this.lister = lister;
     this.reseed = reseed;
     this.selfPid = selfPid;
@@ -183,14 +175,11 @@ final class EventTranslator {
       }
       String name = name(buf, bb, dfidNameAt);
       abs = name.equals(".") ? parent : DirectoryCache.child(parent, name);
-    } else if (fidAt >= 0) {
-      // No parent + name (an ATTRIB on an inode reached without a dentry). Ask the kernel where
-      // the object is; if it is gone there is no path to report, so the event is dropped.
-      abs = objects.resolve(key(probe, buf, bb, fidAt));
-      if (abs == null) {
-        return;
-      }
     } else {
+      // No parent + name: an ATTRIB for a link count change, which reaches the inode without a
+      // dentry. A file with several names cannot say which one changed, and asking the kernel
+      // gives any of them, as they are now: no path is better than a wrong one. The link or
+      // unlink itself is reported under its own name (CREATE/DELETE).
       return;
     }
     if (entryChange && fidAt >= 0) {

@@ -92,7 +92,6 @@ public final class FanotifyEngine implements WatchEngine {
               root,
               cache,
               regions,
-              resolver::resolve,
               new TreeLister(resolver, cache, regions),
               () -> seed(cache, nlinkCountsSubdirs),
               config.selfPid());
