@@ -125,8 +125,10 @@ rm -rf "$base"
 declare -A burst_s burst_seen burst_note
 for tool in $tools; do
   dir="$mnt/burst-$tool"; mkdir -p "$dir/root"
-  out="$dir/out" err="$dir/err"
-  # the watcher's own files live beside the root, not in it
+  # The watcher's output goes off the tmpfs: a fanotify filesystem mark hears every write on
+  # it, so output written there would come back to Tidemark as events to read and drop (while
+  # inotifywait does not watch its output either).
+  out="$work/burst-$tool.out" err="$work/burst-$tool.err"
   start_watcher "$tool" "$dir/root" "$out" "$err"
   pid=$wpid
   if [ "$tool" = inotifywait ]; then
@@ -172,7 +174,7 @@ tree="$mnt/tree"; mkdir -p "$tree"
 "$work/mkfiles" "$tree" "$tree_files" "$tree_dirs"
 declare -A start_s start_rss start_note
 for tool in $tools; do
-  out="$mnt/start-$tool.out" err="$mnt/start-$tool.err"
+  out="$work/start-$tool.out" err="$work/start-$tool.err"
   t0=$(now_ns)
   start_watcher "$tool" "$tree" "$out" "$err"
   pid=$wpid ok=1

@@ -28,9 +28,11 @@ public record FsEvent(Kind kind, String path, String from, boolean dir, int pid)
     /** The kernel queue overflowed: some events were lost, the consumer must reconcile. */
     OVERFLOW;
 
+    private final String wireName = name().toLowerCase(java.util.Locale.ROOT);
+
     /** The lower-case name used on the CLI and in JSON ({@code close_write}, ...). */
     public String wireName() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return wireName;
     }
   }
 

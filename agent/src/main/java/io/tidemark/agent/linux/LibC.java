@@ -4,7 +4,6 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
-import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 
 /**
@@ -23,16 +22,15 @@ public final class LibC {
 
   private LibC() {}
 
-  private static native NativeLong read(int fd, Pointer buf, NativeLong count)
-      throws LastErrorException;
+  // size_t / ssize_t / nfds_t as Java long: Linux is LP64 on every platform we run on, and a
+  // primitive keeps JNA from building a NativeLong by reflection on every call.
+  private static native long read(int fd, Pointer buf, long count) throws LastErrorException;
 
-  private static native NativeLong write(int fd, Pointer buf, NativeLong count)
-      throws LastErrorException;
+  private static native long write(int fd, Pointer buf, long count) throws LastErrorException;
 
   private static native int close(int fd) throws LastErrorException;
 
-  private static native int poll(Pointer fds, NativeLong nfds, int timeout)
-      throws LastErrorException;
+  private static native int poll(Pointer fds, long nfds, int timeout) throws LastErrorException;
 
   private static native int eventfd(int initval, int flags) throws LastErrorException;
 
@@ -40,7 +38,7 @@ public final class LibC {
   public static int read(int fd, Pointer buf, int count) throws ErrnoException {
     while (true) {
       try {
-        return read(fd, buf, new NativeLong(count)).intValue();
+        return (int) read(fd, buf, (long) count);
       } catch (LastErrorException e) {
         if (e.getErrorCode() == ErrnoException.EAGAIN) {
           return -1;
@@ -57,7 +55,7 @@ public final class LibC {
     Memory one = new Memory(8);
     one.setLong(0, 1L);
     try {
-      write(fd, one, new NativeLong(8));
+      write(fd, one, 8L);
     } catch (LastErrorException e) {
       throw new ErrnoException("write(eventfd)", e.getErrorCode());
     }
@@ -89,7 +87,7 @@ public final class LibC {
    */
   public static int poll(Pointer fds, int nfds, int timeoutMillis) throws ErrnoException {
     try {
-      return poll(fds, new NativeLong(nfds), timeoutMillis);
+      return poll(fds, (long) nfds, timeoutMillis);
     } catch (LastErrorException e) {
       if (e.getErrorCode() == ErrnoException.EINTR) {
         return 0;

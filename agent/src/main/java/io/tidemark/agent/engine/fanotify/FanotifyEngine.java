@@ -20,6 +20,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +39,9 @@ public final class FanotifyEngine implements WatchEngine {
    * MAX_HANDLE_SZ, name of at most NAME_MAX) + one FID.
    */
   private static final int MAX_RECORD = 4096;
+  /** Reads smaller than this are followed by a short pause ({@link #COALESCE_NANOS}). */
+  private static final int COALESCE_BELOW = 16 * 1024;
+  private static final long COALESCE_NANOS = 500_000;
 
   private final EngineConfig config;
   private final String root;
@@ -193,6 +197,11 @@ public final class FanotifyEngine implements WatchEngine {
           return;
         }
         deliver(sink, batch);
+        if (n < COALESCE_BELOW) {
+          // A small read in a burst means waking once per handful of events, and the wakeups
+          // (not the parsing) are then most of the cost: let the queue fill a little first.
+          LockSupport.parkNanos(COALESCE_NANOS);
+        }
       }
     } catch (ErrnoException e) {
       fail(sink, new EngineException("reading fanotify events for " + root + " failed ("
