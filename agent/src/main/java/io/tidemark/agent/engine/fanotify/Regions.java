@@ -85,10 +85,6 @@ final class Regions {
     reported.clear();
   }
 
-  int size() {
-    return regions.size();
-  }
-
   /** {@code p} is {@code ancestor} or lies below it. */
   static boolean atOrBelow(String p, String ancestor) {
     return p.equals(ancestor) || below(p, ancestor);
