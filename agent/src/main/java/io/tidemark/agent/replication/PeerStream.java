@@ -386,7 +386,9 @@ final class PeerStream implements StreamObserver<PeerMessage> {
     for (Want w; (w = wants.poll()) != null; ) {
       SourceTree.Entry e = tree.stat(w.getPath());
       if (e == null) {
-        send(msg().setWantDone(WantDone.newBuilder().setPath(w.getPath())));
+        // gone: the peer keeps wanting it until the record that moved it reaches the peer; a
+        // fifo or the like is there but not replicated, nothing to wait for
+        send(msg().setWantDone(WantDone.newBuilder().setPath(w.getPath()).setGone(tree.absent(w.getPath()))));
         continue;
       }
       switch (e.type()) {
@@ -401,7 +403,7 @@ final class PeerStream implements StreamObserver<PeerMessage> {
           tree.walk(e.path(), subtree::add);
           for (SourceTree.Entry s : subtree) {
             if (s.type() == SourceTree.Type.FILE) {
-              sendFile(s.path(), EMPTY, new byte[0], true);
+              sendFile(s.path(), EMPTY, new byte[0], false); // part of the answer, not one itself
             } else {
               sendEntry(s, false);
             }
@@ -435,7 +437,7 @@ final class PeerStream implements StreamObserver<PeerMessage> {
       if (before == null || before.type() != SourceTree.Type.FILE) {
         unsent.add(path); // gone since: a later record covers it, content owed
         if (replyToWant) {
-          send(msg().setWantDone(WantDone.newBuilder().setPath(path)));
+          send(msg().setWantDone(WantDone.newBuilder().setPath(path).setGone(true)));
         }
         return;
       }
