@@ -57,6 +57,12 @@ final class PeerStream implements StreamObserver<PeerMessage> {
   private static final HexFormat HEX = HexFormat.of();
   static final int PAGE = 512;
   private static final int MANIFEST_BATCH = 256;
+  /**
+   * Bytes gRPC may queue for this stream before {@code isReady} turns false. The default (32 KiB)
+   * is less than one file of a typical tree, so the sender stopped and waited for the transport on
+   * nearly every file; 1 MiB lets it run a few files ahead (memory per peer stays bounded by it).
+   */
+  static final int READY_THRESHOLD = 1 << 20;
   private static final BlockSignature EMPTY = SignatureGenerator.of(new byte[0]);
 
   private final ServerCallStreamObserver<SourceMessage> out;
@@ -95,6 +101,7 @@ final class PeerStream implements StreamObserver<PeerMessage> {
     this.tree = tree;
     this.signatures = signatures;
     out.setOnReadyHandler(this::wake);
+    out.setOnReadyThreshold(READY_THRESHOLD);
     out.setOnCancelHandler(this::close);
   }
 
@@ -448,6 +455,7 @@ final class PeerStream implements StreamObserver<PeerMessage> {
       try {
         summary = encoder.encode(basis, in, frame -> {
           try {
+            // a copy: an in-process transport hands the message over without serialising it
             send(msg().setDeltaFrame(DeltaFrame.newBuilder().setFrame(ByteString.copyFrom(frame))));
           } catch (InterruptedException ex) {
             throw new Interrupted(ex);

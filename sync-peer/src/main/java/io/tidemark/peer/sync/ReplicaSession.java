@@ -49,8 +49,8 @@ final class ReplicaSession implements ClientResponseObserver<PeerMessage, Source
    * #REQUEST_BATCH} at a time: asking for one after each message cost two thread hand-offs per
    * message, four messages per small file, and a pipeline of only a few files.
    */
-  static final int IN_FLIGHT = 16;
-  static final int REQUEST_BATCH = 8;
+  static final int IN_FLIGHT = 64;
+  static final int REQUEST_BATCH = 32;
 
   private final ReplicaWriter writer;
   private final PeerState state;
