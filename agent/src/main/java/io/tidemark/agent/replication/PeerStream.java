@@ -450,7 +450,7 @@ final class PeerStream implements StreamObserver<PeerMessage> {
       }
       send(msg().setFileBegin(FileBegin.newBuilder().setPath(path)
           .setBasisHash(ByteString.copyFrom(basisHash)).setReplyToWant(replyToWant)));
-      SignatureGenerator next = SignatureGenerator.forLength(in.size());
+      SignatureGenerator next = SignatureGenerator.forCache(in.size());
       DeltaSummary summary;
       try {
         summary = encoder.encode(basis, in, frame -> {
