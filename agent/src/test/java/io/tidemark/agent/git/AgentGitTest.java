@@ -54,16 +54,7 @@ class AgentGitTest {
 
   @Test
   void randomEdits_statusWithHookEqualsFullScan_alsoAcrossAgentStops() throws Exception {
-    repo = Files.createDirectory(tmp.toRealPath().resolve("repo"));
-    state = tmp.toRealPath().resolve("state");
-    git("init", "-q", ".");
-    git("config", "user.email", "t@example.com");
-    git("config", "user.name", "t");
-    for (int i = 0; i < 12; i++) {
-      edit();
-    }
-    git("add", "-A");
-    git("commit", "-qm", "start", "--allow-empty");
+    committedRepo();
     install();
     agent = AgentProcess.start(repo, state, engine);
     assertSame("first status");
@@ -102,16 +93,7 @@ class AgentGitTest {
    */
   @Test
   void installedFromARunningAgent_withSplitIndex_statusEqualsFullScan() throws Exception {
-    repo = Files.createDirectory(tmp.toRealPath().resolve("repo"));
-    state = tmp.toRealPath().resolve("state");
-    git("init", "-q", ".");
-    git("config", "user.email", "t@example.com");
-    git("config", "user.name", "t");
-    for (int i = 0; i < 12; i++) {
-      edit();
-    }
-    git("add", "-A");
-    git("commit", "-qm", "start", "--allow-empty");
+    committedRepo();
     agent = AgentProcess.start(repo, state, engine);
     String out = gitInstall("--agent", agent.target(), "--split-index");
     assertThat(out).contains("core.splitIndex true");
@@ -162,6 +144,20 @@ class AgentGitTest {
     assertThat(trace)
         .contains("fsmonitor_refresh_callback 'only-this.txt'")
         .doesNotContain("fsmonitor_refresh_callback '/'");
+  }
+
+  /** A repo with a dozen random files, committed. */
+  private void committedRepo() throws Exception {
+    repo = Files.createDirectory(tmp.toRealPath().resolve("repo"));
+    state = tmp.toRealPath().resolve("state");
+    git("init", "-q", ".");
+    git("config", "user.email", "t@example.com");
+    git("config", "user.name", "t");
+    for (int i = 0; i < 12; i++) {
+      edit();
+    }
+    git("add", "-A");
+    git("commit", "-qm", "start", "--allow-empty");
   }
 
   private void install() throws Exception {
