@@ -83,6 +83,10 @@ import org.slf4j.LoggerFactory;
  * deleted (about 60 bytes plus the path, before compression); re-creating a path reuses its entry.
  * Bounding that needs a tombstone horizon (cursors older than it get {@code freshInstance}); not
  * built yet.
+ *
+ * <p>{@code append} does not journal a {@code DELETED} of a path with nothing live at or below it
+ * in the index ({@link IndexUpdate#isNoOp}): the coalescer sends such deletes where a create may
+ * have replaced an existing file, and they cost nothing when it had not.
  */
 public final class ChangeJournal implements AutoCloseable {
 
@@ -175,9 +179,12 @@ public final class ChangeJournal implements AutoCloseable {
 
   /**
    * Journals {@code changes} as one atomic batch with consecutive seqs and updates the index
-   * ({@link IndexUpdate}). {@code statter} stats a root-relative path now, null if it is gone.
+   * ({@link IndexUpdate}). {@code statter} stats a root-relative path now, null if it is gone. A
+   * {@code DELETED} of a path with nothing live at or below it in the index (as of its place in
+   * the batch) is dropped: it gets no seq and no record, so a temporary file the coalescer could
+   * not net out leaves nothing.
    *
-   * @return the new high seq (unchanged when {@code changes} is empty)
+   * @return the new high seq (unchanged when {@code changes} is empty or all dropped)
    */
   public long append(List<Change> changes, Function<String, FileStat> statter) {
     open.readLock().lock();
@@ -192,9 +199,15 @@ public final class ChangeJournal implements AutoCloseable {
         IndexView view = new IndexView(store.db, store.index);
         try (view; WriteBatch batch = new WriteBatch()) {
           for (Change c : changes) {
+            if (IndexUpdate.isNoOp(c, view)) {
+              continue;
+            }
             seq++;
             batch.put(store.journal, RecordCodec.seqKey(seq), RecordCodec.encodeChange(c, now));
             IndexUpdate.apply(c, seq, view, statter);
+          }
+          if (seq == highSeq) {
+            return highSeq;
           }
           view.writeTo(batch);
           batch.put(store.meta, HIGH_SEQ, RecordCodec.encodeLong(seq));

@@ -99,6 +99,12 @@ final class RecordCodec {
     return IndexEntry.live(seq, created, new FileStat(size, mtime, ctime, ino, mode, hash));
   }
 
+  /** The tombstone flag of an encoded index entry, without decoding the rest. */
+  static boolean isTombstone(byte[] v) {
+    checkFormat(v[0]);
+    return (v[1] & TOMBSTONE) != 0;
+  }
+
   static byte[] encodeLong(long v) {
     return ByteBuffer.allocate(8).putLong(v).array();
   }

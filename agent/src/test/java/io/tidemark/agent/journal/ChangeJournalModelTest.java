@@ -19,10 +19,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Random appends (creates, modifies, chmods, deletes, file and directory renames, nested dirs),
- * reopens and compactions against a {@link TreeModel}. For random pairs (cursor issued then, now):
- * every path whose state differs is mentioned (directory records imply their children), nothing
- * is mentioned that was not touched after the cursor, and paging gives the same answer.
+ * Random appends (creates, modifies, chmods, deletes, file and directory renames, nested dirs,
+ * and deletes of paths that do not exist, which the journal must drop), reopens and compactions
+ * against a {@link TreeModel}. For random pairs (cursor issued then, now): every path whose state
+ * differs is mentioned (directory records imply their children), nothing is mentioned that was
+ * not touched after the cursor, and paging gives the same answer. After every step the index
+ * agrees with the model and its counters.
  */
 class ChangeJournalModelTest {
 
@@ -53,6 +55,13 @@ class ChangeJournalModelTest {
       for (int step = 0; step < 60; step++) {
         List<Change> batch = new ArrayList<>();
         for (int i = random.nextInt(5) + 1; i > 0; i--) {
+          if (random.nextInt(6) == 0) {
+            String absent = model.absentPath();
+            if (absent != null) { // dropped by the journal: no seq
+              batch.add(Change.of(ChangeKind.DELETED, absent, random.nextBoolean()));
+            }
+            continue;
+          }
           TreeModel.Op op = model.randomOp();
           if (op != null) {
             batch.add(op.change());
@@ -68,9 +77,10 @@ class ChangeJournalModelTest {
           journal = ChangeJournal.open(state, root, options);
           assertThat(journal.epoch()).isEqualTo(epoch);
           assertThat(journal.highSeq()).isEqualTo(high);
-        } else if (roll == 1) {
+        } else if (roll <= 2) {
           journal.compact();
         }
+        checkIndex(journal, model.snapshot());
         if (random.nextInt(4) == 0) {
           Issued then = issued.get(random.nextInt(issued.size()));
           check(journal, then, model.snapshot(), touchedBySeq, random);
@@ -87,6 +97,22 @@ class ChangeJournalModelTest {
     } finally {
       journal.close();
     }
+  }
+
+  /** Live entries are exactly the model's paths, and the counters match. */
+  private static void checkIndex(ChangeJournal journal, NavigableMap<String, TreeModel.Node> now) {
+    Set<String> live = new TreeSet<>();
+    long[] tombstones = {0};
+    journal.forEachIndexEntry((path, e) -> {
+      if (e.tombstone()) {
+        tombstones[0]++;
+      } else {
+        live.add(path);
+      }
+    });
+    assertThat(live).isEqualTo(now.keySet());
+    assertThat(journal.indexEntries()).isEqualTo(live.size());
+    assertThat(journal.tombstones()).isEqualTo(tombstones[0]);
   }
 
   private static void check(ChangeJournal journal, Issued then,

@@ -259,6 +259,62 @@ class ChangeJournalTest {
   }
 
   @Test
+  void append_deleteOfAPathNeverJournalled_droppedWithoutASeq() {
+    try (ChangeJournal j = open()) {
+      Cursor start = j.currentCursor();
+      // A temporary file the coalescer could not net out (its create may have replaced one).
+      assertThat(j.append(List.of(Change.of(ChangeKind.DELETED, "tmp", false)), statter)).isZero();
+      file("a", 1);
+      assertThat(j.append(List.of(Change.of(ChangeKind.DELETED, "tmp2", false),
+          Change.of(ChangeKind.CREATED, "a", false),
+          Change.of(ChangeKind.DELETED, "gone/x", true)), statter)).isEqualTo(1);
+      assertThat(paths(j.changesSince(start, "", 100))).containsExactly("created a");
+      assertThat(j.indexEntry("tmp")).isNull();
+      assertThat(j.tombstones()).isZero();
+    }
+  }
+
+  @Test
+  void append_deleteOfAPathAlreadyDeleted_dropped() {
+    try (ChangeJournal j = open()) {
+      dir("d");
+      file("d/x", 1);
+      j.append(List.of(Change.of(ChangeKind.CREATED, "d", true),
+          Change.of(ChangeKind.CREATED, "d/x", false)), statter);
+      disk.clear();
+      long high = j.append(List.of(Change.of(ChangeKind.DELETED, "d", true)), statter);
+      assertThat(j.append(List.of(Change.of(ChangeKind.DELETED, "d/x", false),
+          Change.of(ChangeKind.DELETED, "d", true)), statter)).isEqualTo(high);
+    }
+  }
+
+  @Test
+  void append_fileReplacedByAMoveInThenDeleted_deleteJournalled() {
+    try (ChangeJournal j = open()) {
+      file("d", 1);
+      j.append(List.of(Change.of(ChangeKind.CREATED, "d", false)), statter);
+      Cursor since = j.currentCursor();
+      disk.remove("d");
+      // What the coalescer makes of "mv /outside/x d; rm d" in one window.
+      j.append(List.of(Change.of(ChangeKind.DELETED, "d", false)), statter);
+      assertThat(paths(j.changesSince(since, "", 100))).containsExactly("deleted d");
+    }
+  }
+
+  @Test
+  void append_createdPathAlreadyGone_staysLiveUntilItsDelete() {
+    try (ChangeJournal j = open()) {
+      Cursor start = j.currentCursor();
+      j.append(List.of(Change.of(ChangeKind.CREATED, "a", false)), statter); // gone before stat
+      assertThat(j.indexEntry("a").tombstone()).isFalse();
+      assertThat(j.append(List.of(Change.of(ChangeKind.DELETED, "a", false)), statter))
+          .isEqualTo(2);
+      assertThat(j.indexEntry("a").tombstone()).isTrue();
+      assertThat(paths(j.changesSince(start, "", 100))).containsExactly("created a", "deleted a");
+    }
+  }
+
+  @Test
   void changesSince_limitZero_rejected() {
     try (ChangeJournal j = open()) {
       assertThatThrownBy(() -> j.changesSince(j.currentCursor(), "", 0))
