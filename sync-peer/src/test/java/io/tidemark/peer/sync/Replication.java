@@ -6,8 +6,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
-import io.tidemark.agent.journal.Change;
-import io.tidemark.agent.journal.ChangeKind;
 import io.tidemark.agent.replication.ReplicationService;
 import io.tidemark.peer.replica.FsyncPolicy;
 import io.tidemark.peer.replica.ReplicaWriter;
@@ -24,7 +22,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * server, and a {@link ReplicaClient} on DST with its state dir. Operations on SRC go through
  * {@link #write}, {@link #rename}, ... which also journal them.
  */
-final class Replication implements AutoCloseable {
+final class Replication implements SrcOps, AutoCloseable {
   final Path src;
   final Path dst;
   final Path stateDir;
@@ -33,6 +31,7 @@ final class Replication implements AutoCloseable {
   final List<String> rejected = new CopyOnWriteArrayList<>();
   /** Reasons of the initial reconciles the peer was sent. */
   final List<String> reconciles = new CopyOnWriteArrayList<>();
+  private final JournallingOps ops;
   private final Server server;
   private final ManagedChannel channel;
   private ReplicaClient client;
@@ -46,6 +45,7 @@ final class Replication implements AutoCloseable {
   Replication(Path tmp, long epoch) throws IOException {
     this.journal = new RecordingJournal(epoch);
     this.src = Files.createDirectories(tmp.resolve("src"));
+    this.ops = new JournallingOps(src, journal);
     this.dst = Files.createDirectories(tmp.resolve("dst"));
     this.stateDir = tmp.resolve("state");
     this.service = ReplicationService.create(journal, src);
@@ -97,38 +97,39 @@ final class Replication implements AutoCloseable {
     return c.epoch() == target.epoch() && c.seq() >= target.seq();
   }
 
-  void write(String path, byte[] content) throws IOException {
-    Path p = src.resolve(path);
-    boolean existed = Files.exists(p);
-    Files.write(p, content);
-    journal.append(Change.of(existed ? ChangeKind.MODIFIED : ChangeKind.CREATED, path, false));
+  @Override
+  public Path src() {
+    return src;
   }
 
-  void mkdir(String path) throws IOException {
-    Files.createDirectory(src.resolve(path));
-    journal.append(Change.of(ChangeKind.CREATED, path, true));
+  @Override
+  public void write(String path, byte[] content) throws IOException {
+    ops.write(path, content);
   }
 
-  void rename(String from, String to) throws IOException {
-    boolean dir = Files.isDirectory(src.resolve(from), java.nio.file.LinkOption.NOFOLLOW_LINKS);
-    Files.move(src.resolve(from), src.resolve(to), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    journal.append(Change.renamed(from, to, dir));
+  @Override
+  public void mkdir(String path) throws IOException {
+    ops.mkdir(path);
   }
 
-  void delete(String path) throws IOException {
-    boolean dir = Files.isDirectory(src.resolve(path), java.nio.file.LinkOption.NOFOLLOW_LINKS);
-    ReplicaWriter.removeTree(src.resolve(path));
-    journal.append(Change.of(ChangeKind.DELETED, path, dir));
+  @Override
+  public void rename(String from, String to) throws IOException {
+    ops.rename(from, to);
   }
 
-  void symlink(String path, String target) throws IOException {
-    Files.createSymbolicLink(src.resolve(path), Path.of(target));
-    journal.append(Change.of(ChangeKind.CREATED, path, false));
+  @Override
+  public void delete(String path) throws IOException {
+    ops.delete(path);
   }
 
-  void chmod(String path, int mode) throws IOException {
-    Files.setAttribute(src.resolve(path), "unix:mode", mode);
-    journal.append(Change.of(ChangeKind.ATTRIB, path, false));
+  @Override
+  public void symlink(String path, String target) throws IOException {
+    ops.symlink(path, target);
+  }
+
+  @Override
+  public void chmod(String path, int mode) throws IOException {
+    ops.chmod(path, mode);
   }
 
   @Override
