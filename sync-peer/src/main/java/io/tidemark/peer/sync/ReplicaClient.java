@@ -4,6 +4,7 @@ import io.grpc.Channel;
 import io.grpc.Status;
 import io.tidemark.peer.replica.ReplicaWriter;
 import io.tidemark.proto.v1.ReplicationServiceGrpc;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -58,6 +59,15 @@ public final class ReplicaClient implements AutoCloseable {
   }
 
   private void run() {
+    if (state.lastRunDied()) {
+      try {
+        int removed = writer.removeTempFiles();
+        log.info("the last run on {} did not stop cleanly; removed {} temp file(s) it left in {}",
+            state.dir(), removed, writer.root());
+      } catch (IOException e) {
+        log.warn("could not look for temp files left in {}: {}", writer.root(), e.toString());
+      }
+    }
     long backoff = MIN_BACKOFF_MS;
     while (!closed) {
       ReplicaSession s = new ReplicaSession(writer, state, listener, peerName);
@@ -105,9 +115,13 @@ public final class ReplicaClient implements AutoCloseable {
     }
     loop.interrupt();
     try {
-      loop.join(Duration.ofSeconds(10));
+      if (loop.join(Duration.ofSeconds(10))) {
+        state.stoppedCleanly();
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (IOException e) {
+      log.warn("could not mark {} as stopped cleanly: {}", state.dir(), e.toString());
     }
   }
 }
