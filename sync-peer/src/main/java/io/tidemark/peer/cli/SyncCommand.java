@@ -132,9 +132,14 @@ final class SyncCommand implements Callable<Integer> {
         }
         try (replica) {
           agent.failure().thenRun(stop::countDown);
+          replica.client.refused().thenRun(stop::countDown);
           reportActivity(replication.get(), stop, err);
           if (agent.failure().isDone()) {
             err.println(NAME + ": " + TidemarkMain.describe(agent.failure().join()));
+            return CliExit.FAILURE;
+          }
+          if (replica.client.refused().isDone()) {
+            err.println(NAME + ": " + Replica.describeRefusal(target, replica.client.refused().join()));
             return CliExit.FAILURE;
           }
         }
