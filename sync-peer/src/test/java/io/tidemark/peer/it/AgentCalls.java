@@ -60,6 +60,25 @@ public final class AgentCalls implements AutoCloseable {
     return (token == null ? stub : stub.withCallCredentials(token)).status(StatusRequest.getDefaultInstance());
   }
 
+  /** Every change journalled after {@code since} (all pages). */
+  public java.util.List<io.tidemark.proto.v1.Change> changesSince(String since) {
+    var stub = JournalServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+    stub = token == null ? stub : stub.withCallCredentials(token);
+    java.util.List<io.tidemark.proto.v1.Change> all = new java.util.ArrayList<>();
+    String cursor = since;
+    while (true) {
+      var page = stub.changes(io.tidemark.proto.v1.ChangesRequest.newBuilder().setSince(cursor).build());
+      if (page.getFreshInstance()) {
+        throw new AssertionError("fresh instance for " + since);
+      }
+      all.addAll(page.getChangesList());
+      cursor = page.getCursor();
+      if (!page.getMore()) {
+        return all;
+      }
+    }
+  }
+
   @Override
   public void close() throws InterruptedException {
     channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);

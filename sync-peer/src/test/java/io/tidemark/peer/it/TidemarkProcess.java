@@ -108,6 +108,21 @@ public final class TidemarkProcess implements AutoCloseable {
         }, v -> v != null);
   }
 
+  /** Group 1 of the first stderr line matching {@code pattern}. */
+  public String awaitStderrMatch(java.util.regex.Pattern pattern, Duration timeout) {
+    return await(name + ": stderr matching " + pattern).atMost(timeout).pollInterval(Duration.ofMillis(50))
+        .failFast("the process exited; stderr:\n" + lazyStderr(), () -> !process.isAlive())
+        .until(() -> {
+          for (String l : err) {
+            java.util.regex.Matcher m = pattern.matcher(l);
+            if (m.find()) {
+              return m.group(1);
+            }
+          }
+          return null;
+        }, v -> v != null);
+  }
+
   /** kill -9, and waits for it to be gone. */
   public void kill9() throws InterruptedException {
     process.destroyForcibly();
