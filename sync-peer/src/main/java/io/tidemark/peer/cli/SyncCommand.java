@@ -34,7 +34,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Keep DST a replica of SRC until SIGTERM: an agent on SRC, a peer on DST, over loopback.",
-      "Prints 'in sync at <cursor>' on stdout once DST has caught up; activity goes to stderr."
+      "Prints the initial copy's progress on stderr, 'in sync at <cursor>' on stdout once DST has",
+      "caught up, then a line on stderr for each second in which files were sent."
     })
 final class SyncCommand implements Callable<Integer> {
   private static final String NAME = "tidemark sync";
@@ -133,7 +134,7 @@ final class SyncCommand implements Callable<Integer> {
         try (replica) {
           agent.failure().thenRun(stop::countDown);
           replica.client.refused().thenRun(stop::countDown);
-          reportActivity(replication.get(), stop, err);
+          reportActivity(replication.get(), firstSync, stop, err);
           if (agent.failure().isDone()) {
             err.println(NAME + ": " + TidemarkMain.describe(agent.failure().join()));
             return CliExit.FAILURE;
@@ -168,14 +169,23 @@ final class SyncCommand implements Callable<Integer> {
     };
   }
 
-  /** One short stderr line per second in which files were sent, until stop. */
-  private static void reportActivity(ReplicationService replication, CountDownLatch stop,
-      PrintStream err) throws InterruptedException {
+  /**
+   * One short stderr line per second in which files were sent, until stop; none before the first
+   * catch-up (the peer shows the initial copy's progress then).
+   */
+  private static void reportActivity(ReplicationService replication, CountDownLatch firstSync,
+      CountDownLatch stop, PrintStream err) throws InterruptedException {
     ReplicationService.Totals last = replication.totals();
+    boolean counting = false;
     while (!stop.await(1, TimeUnit.SECONDS)) {
       ReplicationService.Totals now = replication.totals();
       long files = now.files() - last.files();
       long bytes = now.wireBytes() - last.wireBytes();
+      if (!counting) { // the second that ended the initial copy is not activity
+        counting = firstSync.getCount() == 0;
+        last = now;
+        continue;
+      }
       if (files != 0 || bytes != 0) {
         err.println(String.format("%s: %,d file(s), %,d bytes sent (total %,d files, %,d bytes)",
             NAME, files, bytes, now.files(), now.wireBytes()));
