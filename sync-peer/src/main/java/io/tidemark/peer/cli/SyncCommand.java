@@ -9,6 +9,7 @@ import io.tidemark.agent.journal.ProgressListener;
 import io.tidemark.agent.replication.ReplicationService;
 import io.tidemark.agent.runtime.AgentRuntime;
 import io.tidemark.agent.runtime.AgentSettings;
+import io.tidemark.agent.runtime.StateDirectory;
 import io.tidemark.peer.replica.FsyncPolicy;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -104,10 +105,11 @@ final class SyncCommand implements Callable<Integer> {
         .withStateDir(state == null ? null : state.resolve("agent"))
         .withListen(listenAt.host(), listenAt.port());
     AtomicReference<ReplicationService> replication = new AtomicReference<>();
+    Path agentState = settings.stateDir() != null ? settings.stateDir() : StateDirectory.defaultFor(srcReal);
     err.println(NAME + ": scanning " + srcReal);
     try (AgentRuntime agent = AgentRuntime.start(settings, scanProgress(err), q -> {
       try {
-        replication.set(ReplicationService.create(q, srcReal));
+        replication.set(ReplicationService.create(q, srcReal, agentState));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -144,6 +146,10 @@ final class SyncCommand implements Callable<Integer> {
             return CliExit.FAILURE;
           }
         }
+      }
+    } finally {
+      if (replication.get() != null) {
+        replication.get().close(); // after the agent's server: no stream writes to it any more
       }
     }
     return CliExit.OK;
