@@ -88,21 +88,26 @@ final class SentVersionsStore implements AutoCloseable {
     }
   }
 
-  /** What was last sent to {@code peer} at {@code path}: the hash (hex) and its signature, or null. */
-  record Sent(String sha256Hex, BlockSignature signature) {}
+  /** What was last sent to a peer at a path: the hash (hex), and its signature parsed on demand. */
+  record Sent(String path, String sha256Hex, byte[] value) {
+    /** The stored signature, or null when it does not parse (then a round trip fetches one). */
+    BlockSignature signature() {
+      try {
+        return BlockSignature.parse(Arrays.copyOfRange(value, SHA256_BYTES, value.length));
+      } catch (CorruptSignatureException e) {
+        log.warn("ignoring a corrupt stored signature of {}: {}", path, e.getMessage());
+        return null;
+      }
+    }
+  }
 
+  /** What was last sent to {@code peer} at {@code path}, or null. */
   Sent get(String peer, String path) {
     byte[] value = read(() -> db.get(key(peer, path)));
     if (value == null || value.length < SHA256_BYTES) {
       return null;
     }
-    try {
-      return new Sent(HEX.formatHex(value, 0, SHA256_BYTES),
-          BlockSignature.parse(Arrays.copyOfRange(value, SHA256_BYTES, value.length)));
-    } catch (CorruptSignatureException e) {
-      log.warn("dropping a corrupt stored signature of {} for {}: {}", path, peer, e.getMessage());
-      return null;
-    }
+    return new Sent(path, HEX.formatHex(value, 0, SHA256_BYTES), value);
   }
 
   void put(String peer, String path, String sha256Hex, BlockSignature signature) {
