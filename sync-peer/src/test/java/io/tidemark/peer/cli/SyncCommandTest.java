@@ -88,12 +88,12 @@ class SyncCommandTest {
     assertThat(state.resolve("peer/cursor")).isRegularFile();
 
     long writes = 0;
-    long until = System.nanoTime() + Duration.ofMillis(3500).toNanos();
-    while (System.nanoTime() < until) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (activityLines(sync) < 3 && System.nanoTime() < deadline) { // ten writes a second
       Files.writeString(src.resolve("live" + writes++), "written at " + System.nanoTime());
       Thread.sleep(100);
     }
-    await().atMost(Duration.ofSeconds(30)).until(() -> activityLines(sync) >= 2);
+    assertThat(activityLines(sync)).as("lines for %d writes over %d s", writes, writes / 10).isGreaterThanOrEqualTo(3);
     assertThat(sync.stderrLines()).filteredOn(l -> l.contains("bytes sent"))
         .allMatch(l -> l.matches("tidemark sync: [\\d,]+ file\\(s\\), [\\d,]+ bytes sent \\(total [\\d,]+ files, [\\d,]+ bytes\\)"));
     List<String> err = sync.stderrLines();
@@ -111,9 +111,14 @@ class SyncCommandTest {
     TidemarkProcess flush = start("flush", "--agent", "127.0.0.1:" + port, "--timeout", "60");
     assertThat(flush.awaitExit(START)).as("flush at --listen; stderr:\n%s", flush.stderr()).isZero();
     assertThat(Tree.describe(dst)).isEqualTo(Tree.describeSource(src));
-    long afterActivity = activityLines(sync);
+    long[] seen = {-1};
     await("no lines while idle").during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(30))
-        .until(() -> activityLines(sync) == afterActivity);
+        .pollInterval(Duration.ofMillis(100)).until(() -> {
+          long now = activityLines(sync);
+          boolean still = now == seen[0];
+          seen[0] = now;
+          return still;
+        });
 
     assertThat(sync.terminate(Duration.ofSeconds(30))).as("exit code; stderr:\n%s", sync.stderr()).isZero();
     assertThat(state.resolve("peer/running")).as("the peer stopped cleanly").doesNotExist();
