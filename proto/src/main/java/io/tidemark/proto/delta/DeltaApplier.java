@@ -24,7 +24,7 @@ import java.util.HexFormat;
  * thread-safe; call {@link #close()} to release the zstd context.
  */
 public final class DeltaApplier implements AutoCloseable {
-  private final DeltaBasis basis;
+  private DeltaBasis basis;
   private final WritableByteChannel out;
   private final long maxOutputLength;
   private final MessageDigest sha256;
@@ -134,7 +134,12 @@ public final class DeltaApplier implements AutoCloseable {
       throw new CorruptDeltaException("delta version " + version + " is not supported (this build reads " + DeltaFormat.VERSION + ")");
     }
     long basisLength = Varint.read(in, "basis length");
-    if (basisLength != basis.size()) {
+    if (basisLength == 0) {
+      // Made against nothing (a whole file): all literals, so it cannot depend on what the
+      // receiver holds. Refusing it over a non-empty basis would make "send it whole" — the
+      // receiver's last resort after a failed delta — fail forever.
+      basis = DeltaBasis.empty();
+    } else if (basisLength != basis.size()) {
       throw new DeltaMismatchException(
           "the delta was made against a basis of " + basisLength + " bytes, but this basis has " + basis.size());
     }

@@ -55,6 +55,7 @@ final class ReplicaSession implements ClientResponseObserver<PeerMessage, Source
   private ReplicaWriter.IncomingFile current;
   private boolean skippingFile;
   private Set<String> reconcileSeen;
+  private final CopyProgress copy = new CopyProgress();
   private String checkpoint;
   private boolean caughtUp;
   /** The caughtUp last told to the listener: a caught-up checkpoint at the acked cursor tells it. */
@@ -149,11 +150,13 @@ final class ReplicaSession implements ClientResponseObserver<PeerMessage, Source
           log.info("initial reconcile: {}", m.getReconcileBegin().getReason());
           listener.reconciling(m.getReconcileBegin().getReason());
           reconcileSeen = new HashSet<>();
+          copy.reset();
         }
         case MANIFEST -> {
           for (ManifestEntry e : m.getManifest().getEntriesList()) {
             reconcile(e);
           }
+          copy.report(listener);
         }
         case RECONCILE_END -> {
           deleteExtras();
@@ -163,6 +166,7 @@ final class ReplicaSession implements ClientResponseObserver<PeerMessage, Source
         }
         case WANT_DONE -> {
           pending.remove(m.getWantDone().getPath());
+          landed(m.getWantDone().getPath());
           maybeAck();
         }
         default -> log.warn("unknown instruction {} ignored", m.getBodyCase());
@@ -216,12 +220,14 @@ final class ReplicaSession implements ClientResponseObserver<PeerMessage, Source
     if (end.getSha256().isEmpty()) {
       file.close(); // the source could not read it; a later record covers it
       pending.remove(path);
+      landed(path);
       maybeAck();
       return;
     }
     try {
       file.finish(end.getSize(), end.getSha256().toByteArray(), end.getMode(), end.getMtimeNs());
       pending.remove(path);
+      landed(path);
     } catch (DeltaException e) {
       int attempts = pending.merge(path, 1, Integer::sum);
       boolean whole = attempts >= 2;
@@ -230,6 +236,12 @@ final class ReplicaSession implements ClientResponseObserver<PeerMessage, Source
       want(file.path(), "verification failed: " + e.getMessage(), whole);
     }
     maybeAck();
+  }
+
+  private void landed(String path) {
+    if (copy.landed(path)) {
+      copy.report(listener);
+    }
   }
 
   private void want(SafePath p, String reason, boolean whole) throws IOException, ConfinementException {
@@ -266,6 +278,7 @@ final class ReplicaSession implements ClientResponseObserver<PeerMessage, Source
             }
           } else {
             want(p, a == null ? "missing" : "size/mtime differ", false);
+            copy.wanted(p.path(), e.getSize());
           }
         }
         default -> log.warn("manifest entry of unknown type for {}", e.getPath());
