@@ -213,6 +213,7 @@ final class PeerStream implements StreamObserver<PeerMessage> {
       }
     } finally {
       close();
+      encoder.close();
       if (halfClosed) {
         try {
           out.onCompleted();

@@ -51,6 +51,10 @@ import java.util.TreeMap;
  * is held back until it is closed or {@link CoalescerSettings#writeHold()} has passed since its
  * first unpublished write; a CREATED record is published on time regardless, and the content
  * follows as MODIFIED.
+ *
+ * <p><b>Early close.</b> An idle window whose writes are all closed (no file open for writing,
+ * every file created in the window closed by its creator) ends {@link
+ * CoalescerSettings#closedGrace()} after its latest event rather than at its full width.
  */
 public final class Coalescer {
 
@@ -98,7 +102,12 @@ public final class Coalescer {
   private final TreeMap<String, Rec> live = new TreeMap<>();
   private final TreeMap<String, Rec> tombs = new TreeMap<>();
   private final TreeMap<String, Content> content = new TreeMap<>();
+  /** Files created in this window whose creator has not closed them yet (by current path). */
+  private final TreeMap<String, Boolean> unclosedCreates = new TreeMap<>();
+  private final long graceNanos;
   private long seq;
+  /** The open window's full end; {@link #windowDeadline} is that or earlier (early close, force). */
+  private long windowEnd = NONE;
   private long windowDeadline = NONE;
   private boolean overflow;
   private boolean forcing;
@@ -107,6 +116,7 @@ public final class Coalescer {
     this.settings = settings;
     this.window = new SettleWindow(settings);
     this.holdNanos = settings.writeHold().toNanos();
+    this.graceNanos = settings.closedGrace().toNanos();
   }
 
   /** Takes one engine batch, in order. */
@@ -115,7 +125,8 @@ public final class Coalescer {
       return;
     }
     if (windowDeadline == NONE) {
-      windowDeadline = window.open(nowNanos);
+      windowEnd = window.open(nowNanos);
+      windowDeadline = windowEnd;
     }
     window.count(batch.size());
     for (FsEvent e : batch) {
@@ -123,7 +134,25 @@ public final class Coalescer {
     }
     if (overflow || pendingSize() >= settings.maxPendingPaths()) {
       windowDeadline = Math.min(windowDeadline, nowNanos);
+    } else if (window.idle() && windowDeadline >= nowNanos) {
+      windowDeadline = allClosed() ? Math.min(windowEnd, nowNanos + graceNanos) : windowEnd;
     }
+  }
+
+  /** Pending sets this large are not scanned for {@link #allClosed}: a burst, not a lone write. */
+  private static final int EARLY_CLOSE_MAX_PENDING = 64;
+
+  /** Nothing pending is still being written: no open file, no created file left unclosed. */
+  private boolean allClosed() {
+    if (!unclosedCreates.isEmpty() || pendingSize() > EARLY_CLOSE_MAX_PENDING) {
+      return false;
+    }
+    for (Content c : content.values()) {
+      if (c.open) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -164,9 +193,11 @@ public final class Coalescer {
     log.clear();
     live.clear();
     tombs.clear();
+    unclosedCreates.clear();
     if (windowDeadline != NONE) {
       window.close(nowNanos);
       windowDeadline = NONE;
+      windowEnd = NONE;
     }
     return out;
   }
@@ -180,7 +211,8 @@ public final class Coalescer {
       return List.of();
     }
     if (windowDeadline == NONE) {
-      windowDeadline = window.open(nowNanos);
+      windowEnd = window.open(nowNanos);
+      windowDeadline = windowEnd;
     }
     windowDeadline = Math.min(windowDeadline, nowNanos);
     forcing = true;
@@ -232,7 +264,12 @@ public final class Coalescer {
 
   private void apply(FsEvent e, long now) {
     switch (e.kind()) {
-      case CREATE -> create(e.path(), e.dir());
+      case CREATE -> {
+        create(e.path(), e.dir());
+        if (!e.dir()) {
+          unclosedCreates.put(e.path(), Boolean.TRUE);
+        }
+      }
       case MODIFY -> {
         Content c = content(e.path(), e.dir());
         c.modified = true;
@@ -242,6 +279,7 @@ public final class Coalescer {
         }
       }
       case CLOSE_WRITE -> {
+        unclosedCreates.remove(e.path());
         Content c = content(e.path(), e.dir());
         c.modified = true;
         c.open = false;
@@ -306,6 +344,7 @@ public final class Coalescer {
 
   private void delete(String p, boolean dir) {
     removeSubtree(content, p, true);
+    removeSubtree(unclosedCreates, p, true);
     for (Rec t : removeSubtree(tombs, p, false)) {
       log.remove(t.seq); // the directory's own DELETED covers it
     }
@@ -335,6 +374,8 @@ public final class Coalescer {
   private void rename(String from, String to, boolean dir) {
     // The target, if we know it exists, is replaced.
     removeSubtree(content, to, true);
+    removeSubtree(unclosedCreates, to, true);
+    moveUnclosed(from, to);
     Rec replaced = live.remove(to);
     boolean targetFree = false;
     if (replaced != null && replaced.kind == ChangeKind.CREATED && !replaced.anchored) {
@@ -423,6 +464,19 @@ public final class Coalescer {
       tombs.put(t.key, t);
     }
     moveContent(from, to);
+  }
+
+  /** Files being created at or below {@code from} are now at or below {@code to}. */
+  private void moveUnclosed(String from, String to) {
+    NavigableMap<String, Boolean> below = children(unclosedCreates, from);
+    List<String> moved = new ArrayList<>(below.keySet());
+    below.clear();
+    if (unclosedCreates.remove(from) != null) {
+      moved.add(from);
+    }
+    for (String k : moved) {
+      unclosedCreates.put(to + k.substring(from.length()), Boolean.TRUE);
+    }
   }
 
   private void moveContent(String from, String to) {

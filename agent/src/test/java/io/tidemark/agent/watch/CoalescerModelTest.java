@@ -30,7 +30,9 @@ class CoalescerModelTest {
         d,
         d.withWriteHold(Duration.ofMillis(3)),
         new CoalescerSettings(
-            Duration.ZERO, Duration.ofMillis(20), 1, Duration.ofMillis(5), Duration.ofMillis(40), 6));
+            Duration.ZERO, Duration.ofMillis(20), 1, Duration.ofMillis(5), Duration.ofMillis(40), 6,
+            Duration.ZERO),
+        d.withClosedGrace(Duration.ofMillis(1)));
   }
 
   @ParameterizedTest

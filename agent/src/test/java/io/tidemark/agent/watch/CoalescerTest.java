@@ -283,7 +283,7 @@ class CoalescerTest {
       coalescer.accept(List.of(file(CLOSE_WRITE, "f" + i)), i * 1_000L);
     }
     coalescer.drain(SEC);
-    coalescer.accept(List.of(file(CLOSE_WRITE, "g")), 2 * SEC);
+    coalescer.accept(List.of(file(CREATE, "g")), 2 * SEC);
     assertThat(coalescer.nextDeadlineNanos()).isEqualTo(2 * SEC + 2 * MS);
   }
 
@@ -341,11 +341,85 @@ class CoalescerTest {
   void coalescer_pastMaxPending_drainsEarly() {
     Coalescer c = new Coalescer(CoalescerSettings.defaults().withMaxPendingPaths(100));
     for (int i = 0; i < 99; i++) {
-      c.accept(List.of(file(CLOSE_WRITE, "f" + i)), 0);
+      c.accept(List.of(file(CREATE, "f" + i)), 0);
     }
     assertThat(c.nextDeadlineNanos()).isEqualTo(2 * MS);
-    c.accept(List.of(file(CLOSE_WRITE, "x")), 1);
+    c.accept(List.of(file(CREATE, "x")), 1);
     assertThat(c.nextDeadlineNanos()).isEqualTo(1);
     assertThat(c.drain(1)).hasSize(100);
+  }
+
+  private static final long GRACE = CoalescerSettings.defaults().closedGrace().toNanos();
+
+  @Test
+  void coalescer_loneClosedWriteWhenIdle_publishedAfterGrace() {
+    coalescer.accept(List.of(file(CREATE, "a"), file(MODIFY, "a"), file(CLOSE_WRITE, "a")), SEC);
+    assertThat(GRACE).isLessThan(MS);
+    assertThat(coalescer.nextDeadlineNanos()).isEqualTo(SEC + GRACE);
+    assertThat(coalescer.drain(SEC + GRACE - 1)).isEmpty();
+    assertThat(coalescer.drain(SEC + GRACE)).containsExactly(created("a"));
+  }
+
+  @Test
+  void coalescer_renameDeleteOrAttribWhenIdle_publishedAfterGrace() {
+    coalescer.accept(List.of(mv("a", "b")), SEC);
+    assertThat(coalescer.nextDeadlineNanos()).isEqualTo(SEC + GRACE);
+    coalescer.drain(SEC + GRACE);
+    coalescer.accept(List.of(file(DELETE, "c"), file(ATTRIB, "d")), 2 * SEC);
+    assertThat(coalescer.nextDeadlineNanos()).isEqualTo(2 * SEC + GRACE);
+  }
+
+  @Test
+  void coalescer_createdFileNotYetClosed_waitsForTheWholeWindow() {
+    coalescer.accept(List.of(file(CREATE, "a")), SEC);
+    assertThat(coalescer.nextDeadlineNanos()).isEqualTo(SEC + 2 * MS);
+    // the creator's write and close arrive: complete, so the window closes early after all
+    coalescer.accept(List.of(file(MODIFY, "a"), file(CLOSE_WRITE, "a")), SEC + 100_000);
+    assertThat(coalescer.nextDeadlineNanos()).isEqualTo(SEC + 100_000 + GRACE);
+    assertThat(coalescer.drain(SEC + 100_000 + GRACE)).containsExactly(created("a"));
+  }
+
+  @Test
+  void coalescer_fileOpenForWriting_noEarlyClose() {
+    coalescer.accept(List.of(file(CLOSE_WRITE, "done"), file(MODIFY, "log")), SEC);
+    assertThat(coalescer.nextDeadlineNanos()).isEqualTo(SEC + 2 * MS);
+  }
+
+  @Test
+  void coalescer_eventAfterEarlyCloseNeedsMore_backToTheWindowEnd() {
+    coalescer.accept(List.of(file(CLOSE_WRITE, "a")), SEC);
+    assertThat(coalescer.nextDeadlineNanos()).isEqualTo(SEC + GRACE);
+    coalescer.accept(List.of(file(CREATE, "b")), SEC + 100_000);
+    assertThat(coalescer.nextDeadlineNanos()).isEqualTo(SEC + 2 * MS);
+  }
+
+  @Test
+  void coalescer_renamedWhileBeingCreated_closeUnderNewNameCompletesIt() {
+    coalescer.accept(List.of(dir(CREATE, "d"), file(CREATE, "d/a"), mvDir("d", "e")), SEC);
+    assertThat(coalescer.nextDeadlineNanos()).isEqualTo(SEC + 2 * MS);
+    coalescer.accept(List.of(file(CLOSE_WRITE, "e/a")), SEC + 100_000);
+    assertThat(coalescer.nextDeadlineNanos()).isEqualTo(SEC + 100_000 + GRACE);
+  }
+
+  @Test
+  void coalescer_atomicSaveSplitOverTwoReadsWithinGrace_oneModified() {
+    coalescer.accept(List.of(file(CREATE, ".a.tmp"), file(MODIFY, ".a.tmp"), file(CLOSE_WRITE, ".a.tmp")), SEC);
+    coalescer.accept(List.of(file(DELETE, "a"), mv(".a.tmp", "a")), SEC + GRACE / 2);
+    long due = coalescer.nextDeadlineNanos();
+    assertThat(due).isEqualTo(SEC + GRACE / 2 + GRACE);
+    assertThat(coalescer.drain(due)).containsExactly(modified("a"));
+  }
+
+  @Test
+  void coalescer_burstWindow_noEarlyClose() {
+    for (int i = 0; i < 1_000; i++) {
+      coalescer.accept(List.of(file(CLOSE_WRITE, "f" + i)), i * 1_000L);
+    }
+    long end = coalescer.nextDeadlineNanos();
+    assertThat(coalescer.drain(end)).hasSize(1_000);
+    long wide = coalescer.currentWindowNanos();
+    assertThat(wide).isGreaterThan(2 * MS);
+    coalescer.accept(List.of(file(CLOSE_WRITE, "g")), end + 1);
+    assertThat(coalescer.nextDeadlineNanos()).isEqualTo(end + 1 + wide);
   }
 }

@@ -16,20 +16,29 @@ import java.security.NoSuchAlgorithmException;
  * that helps). Memory stays bounded (about 1.3 MiB + one frame) whatever the file size.
  *
  * <p>An empty signature (basis of 0 bytes) gives the whole-file fallback: all literals, same
- * code. Instances are immutable and thread-safe; each {@code encode} call has its own state.
+ * code. Instances are thread-safe; each {@code encode} call has its own state. An encoder keeps one
+ * zstd context between calls (cheaper for many small files); {@link #close()} frees it.
  */
-public final class DeltaEncoder {
+public final class DeltaEncoder implements AutoCloseable {
   public static final int DEFAULT_ZSTD_LEVEL = 3;
   private static final int READ_CHUNK = 1 << 20;
+  private static final int INITIAL_READ = 64 * 1024;
+  private static final int MAX_BUFFER = DeltaFormat.MAX_LITERAL_BYTES + BlockSignature.MAX_BLOCK_SIZE + READ_CHUNK;
 
-  private final int zstdLevel;
+  private final CompressorPool compressors;
 
   public DeltaEncoder() {
     this(DEFAULT_ZSTD_LEVEL);
   }
 
   public DeltaEncoder(int zstdLevel) {
-    this.zstdLevel = zstdLevel;
+    this.compressors = new CompressorPool(zstdLevel);
+  }
+
+  /** Frees the zstd context kept between calls; the encoder still works (without keeping one). */
+  @Override
+  public void close() {
+    compressors.close();
   }
 
   public DeltaSummary encode(BlockSignature basis, byte[] content, DeltaSink sink) throws IOException {
@@ -53,7 +62,7 @@ public final class DeltaEncoder {
       BlockSignature basis, ReadableByteChannel content, DeltaSink sink, SignatureGenerator newSignature)
       throws IOException {
     FrameWriter frames = new FrameWriter(sink, basis.basisLength());
-    try (LiteralWriter literals = new LiteralWriter(frames, zstdLevel)) {
+    try (LiteralWriter literals = new LiteralWriter(frames, compressors)) {
       return new Scan(basis, content, frames, literals, newSignature).run();
     }
   }
@@ -97,7 +106,8 @@ public final class DeltaEncoder {
     private final SignatureGenerator newSignature;
     private final MessageDigest sha256 = sha256();
     private final int blockSize;
-    private final byte[] buf;
+    /** Grows (doubling, up to {@link #MAX_BUFFER}) only when a big input needs it. */
+    private byte[] buf;
     private int end;
     private int pos;
     private int literalStart;
@@ -117,7 +127,7 @@ public final class DeltaEncoder {
       this.literals = literals;
       this.newSignature = newSignature;
       this.blockSize = signature.blockSize();
-      this.buf = new byte[DeltaFormat.MAX_LITERAL_BYTES + blockSize + READ_CHUNK];
+      this.buf = new byte[Math.min(MAX_BUFFER, blockSize + INITIAL_READ)];
     }
 
     DeltaSummary run() throws IOException {
@@ -196,6 +206,9 @@ public final class DeltaEncoder {
       while (end - pos < need && !eof) {
         if (end == buf.length) {
           compact();
+        }
+        if (end == buf.length || (buf.length < MAX_BUFFER && buf.length - end < INITIAL_READ)) {
+          buf = java.util.Arrays.copyOf(buf, (int) Math.min(MAX_BUFFER, 2L * buf.length));
         }
         int n = in.read(ByteBuffer.wrap(buf, end, buf.length - end));
         if (n < 0) {

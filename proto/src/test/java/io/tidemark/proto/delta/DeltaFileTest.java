@@ -92,4 +92,26 @@ class DeltaFileTest {
     copy.put(frame).flip();
     return copy.asReadOnlyBuffer();
   }
+
+  /** Buffers start small and grow: a large literal run still fills 1 MiB frames, no more frames. */
+  @Test
+  void encode_wholeLargeFile_framesGrowToTheLimit() throws Exception {
+    byte[] content = new byte[5 << 20];
+    new Random(9).nextBytes(content);
+    BlockSignature empty = SignatureGenerator.of(new byte[0]);
+    List<byte[]> frames = Deltas.encode(empty, content);
+    assertThat(frames).hasSize(6);
+    assertThat(frames.subList(0, 4)).allSatisfy(f -> assertThat(f.length).isGreaterThan((1 << 20) - 200_000));
+    assertThat(Deltas.apply(new byte[0], frames)).isEqualTo(content);
+  }
+
+  @Test
+  void encode_smallFile_oneSmallFrame() throws Exception {
+    byte[] content = new byte[4096];
+    new Random(10).nextBytes(content);
+    List<byte[]> frames = Deltas.encode(SignatureGenerator.of(new byte[0]), content);
+    assertThat(frames).hasSize(1);
+    assertThat(frames.get(0).length).isBetween(4096, 4096 + 64);
+    assertThat(Deltas.apply(new byte[0], frames)).isEqualTo(content);
+  }
 }
