@@ -149,7 +149,7 @@ public final class AgentRuntime implements AutoCloseable {
       phases.mark("reconcile");
       b.queries =
           new AgentQueries(b.journal, b.cookies, listeners, root.toString(), b.engine.name(),
-              () -> "watching");
+              () -> "watching", b.state.path().toAbsolutePath().toString());
       runtime = new AgentRuntime(b);
       runtime.serve(settings, extraServices.apply(b.queries));
       phases.mark("serve");
