@@ -9,6 +9,7 @@ import io.tidemark.agent.runtime.StateDirectory;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -73,6 +74,7 @@ public final class AgentCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     long startNs = System.nanoTime();
+    long startWallMs = System.currentTimeMillis();
     AgentSettings settings = settings();
     CountDownLatch stop = new CountDownLatch(1);
     StopSignals.onTerminate(stop::countDown);
@@ -94,8 +96,13 @@ public final class AgentCommand implements Callable<Integer> {
           + ", serving on " + agent.target() + " (state in " + agent.stateDir() + ")");
       System.out.println("ready " + agent.queries().currentCursor());
       System.out.flush();
-      log.info("ready in {} ms (JVM up {} ms)", (System.nanoTime() - startNs) / 1_000_000,
-          java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
+      long readyMs = (System.nanoTime() - startNs) / 1_000_000;
+      long readyWallMs = System.currentTimeMillis();
+      agent.releaseStartupMemory();
+      // JMX only after `ready`: loading it costs tens of ms
+      long jvmStartMs = ManagementFactory.getRuntimeMXBean().getStartTime();
+      log.info("ready in {} ms (JVM up {} ms, command started at {} ms; {})", readyMs,
+          readyWallMs - jvmStartMs, startWallMs - jvmStartMs, agent.startupPhases());
       agent.failure().thenRun(stop::countDown);
       stop.await();
       if (agent.failure().isDone()) {

@@ -59,6 +59,7 @@ public final class AgentRuntime implements AutoCloseable {
   private final CompletableFuture<Throwable> failed;
   private AgentServer server;
   private FsmonitorEndpoint fsmonitor;
+  private final StartupPhases phases;
   private boolean closed;
 
   private record Actors(ActorRef<JournalWriter.Command> writer, ActorRef<WatchRoot.Command> root) {}
@@ -74,6 +75,7 @@ public final class AgentRuntime implements AutoCloseable {
     this.queries = b.queries;
     this.ready = b.ready;
     this.failed = b.failed;
+    this.phases = b.phases;
   }
 
   /**
@@ -92,14 +94,22 @@ public final class AgentRuntime implements AutoCloseable {
     Path stateDir =
         settings.stateDir() != null ? settings.stateDir() : StateDirectory.defaultFor(root);
     Builder b = new Builder();
+    StartupPhases phases = new StartupPhases();
+    b.phases = phases;
     // Creating the actor system is mostly class loading and config parsing; it needs nothing
     // from the journal or the engine, so it runs while they open (2 cores: ~0.4-1.5 s less).
     CompletableFuture<ActorSystem<Void>> system =
         CompletableFuture.supplyAsync(
-            () -> ActorSystem.create(Behaviors.empty(), "tidemark"),
+            () -> {
+              long began = System.nanoTime();
+              ActorSystem<Void> s = ActorSystem.create(Behaviors.empty(), "tidemark");
+              phases.markParallel("actor system", began);
+              return s;
+            },
             r -> Thread.ofPlatform().name("tidemark-actor-system-start").daemon().start(r));
     try {
       b.state = StateDirectory.claim(stateDir, root);
+      phases.mark("state dir");
     } catch (IOException | RuntimeException | Error e) {
       system.thenAccept(ActorSystem::terminate);
       throw e;
@@ -107,14 +117,19 @@ public final class AgentRuntime implements AutoCloseable {
     AgentRuntime runtime = null;
     try {
       IgnoreRules ignore = IgnoreRules.load(root, settings.ignoreGlobs());
+      phases.mark("ignore rules");
       b.journal = ChangeJournal.open(b.state.path(), root, settings.journal());
+      phases.mark("journal open");
       b.cookies = new SyncCookies(root);
       AppendListeners listeners = new AppendListeners();
       b.failed = new CompletableFuture<>();
       b.ready = new CompletableFuture<>();
       b.engine = EngineFactory.create(settings.engine(), engineConfig);
+      phases.mark("engine created");
       b.system = join(system);
+      phases.mark("actor system wait");
       b.actors = spawn(b, settings, root, ignore, listeners, progress);
+      phases.mark("actors");
       ActorRef<WatchRoot.Command> watch = b.actors.root();
       b.engine.start(
           new EventSink() {
@@ -128,18 +143,16 @@ public final class AgentRuntime implements AutoCloseable {
               watch.tell(new WatchRoot.EngineFailed(cause));
             }
           });
+      phases.mark("engine start");
       watch.tell(WatchRoot.Begin.INSTANCE);
       awaitReady(b.ready, b.failed);
-      // The startup crawl's maps (every path with its stat, the whole index) are garbage now:
-      // one full collection here lets the heap shrink back (MaxHeapFreeRatio in the launcher)
-      // instead of holding the crawl's peak for the agent's lifetime. bench/memory.sh: 100k
-      // files, RSS per file 686 -> see the commit message.
-      System.gc();
+      phases.mark("reconcile");
       b.queries =
           new AgentQueries(b.journal, b.cookies, listeners, root.toString(), b.engine.name(),
               () -> "watching", b.state.path().toAbsolutePath().toString());
       runtime = new AgentRuntime(b);
       runtime.serve(settings, extraServices.apply(b.queries));
+      phases.mark("serve");
       return runtime;
     } catch (IOException | RuntimeException | Error e) {
       if (b.system == null) {
@@ -256,6 +269,21 @@ public final class AgentRuntime implements AutoCloseable {
     }
   }
 
+  /**
+   * One full collection once the start-up garbage (the crawl, the index scan) is dead, so the heap
+   * shrinks back (MaxHeapFreeRatio in the launcher) instead of holding the crawl's peak for the
+   * agent's lifetime. Callers run it after they announced {@code ready}: it stops every thread
+   * for tens of ms.
+   */
+  public void releaseStartupMemory() {
+    System.gc();
+  }
+
+  /** How long each start-up phase took ({@link StartupPhases}). */
+  public String startupPhases() {
+    return phases.toString();
+  }
+
   public JournalQueries queries() {
     return queries;
   }
@@ -364,5 +392,6 @@ public final class AgentRuntime implements AutoCloseable {
     AgentQueries queries;
     CompletableFuture<Void> ready;
     CompletableFuture<Throwable> failed;
+    StartupPhases phases;
   }
 }

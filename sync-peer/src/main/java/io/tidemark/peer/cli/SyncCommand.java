@@ -115,6 +115,7 @@ final class SyncCommand implements Callable<Integer> {
       }
       return List.of(replication.get().service());
     })) {
+      agent.releaseStartupMemory();
       err.println(NAME + ": watching " + srcReal + " with " + agent.engineName() + " on "
           + agent.target() + "; copying into " + dstReal);
       AgentTarget target = AgentTarget.parse(agent.target());
