@@ -137,7 +137,7 @@ public final class AgentRuntime implements AutoCloseable {
       System.gc();
       b.queries =
           new AgentQueries(b.journal, b.cookies, listeners, root.toString(), b.engine.name(),
-              () -> "watching");
+              () -> "watching", b.state.path().toAbsolutePath().toString());
       runtime = new AgentRuntime(b);
       runtime.serve(settings, extraServices.apply(b.queries));
       return runtime;
