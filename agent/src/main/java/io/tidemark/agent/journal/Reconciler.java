@@ -27,8 +27,11 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>on disk, not live in the index: {@code CREATED};
- *   <li>size, mtime or inode differ: {@code MODIFIED} (a file turned directory, too);
- *   <li>only mode or ctime differ (chmod, chown, link count): {@code ATTRIB};
+ *   <li>size, mtime, inode or ctime differ: {@code MODIFIED} (a file turned directory, too). A
+ *       ctime that moved alone may be a chown or a new hard link, but also a rewrite of the
+ *       same size whose mtime was put back ({@code cp -p}, {@code rsync -t}, {@code tar x}): a
+ *       consumer told {@code ATTRIB} would not read the content again;
+ *   <li>only the mode differs (chmod): {@code ATTRIB};
  *   <li>live in the index, gone from disk: {@code DELETED}, one record for the topmost missing
  *       path (children implied).
  * </ul>
@@ -299,12 +302,10 @@ public final class Reconciler {
     if (was.isDir() != now.isDir() || was.inode() != now.inode()) {
       return ChangeKind.MODIFIED;
     }
-    if (!now.isDir() && (was.size() != now.size() || was.mtimeNs() != now.mtimeNs())) {
+    if (!now.isDir() && (was.size() != now.size() || was.mtimeNs() != now.mtimeNs()
+        || (was.ctimeNs() != now.ctimeNs() && was.mode() == now.mode()))) {
       return ChangeKind.MODIFIED;
     }
-    if (was.mode() != now.mode() || (!now.isDir() && was.ctimeNs() != now.ctimeNs())) {
-      return ChangeKind.ATTRIB;
-    }
-    return null;
+    return was.mode() != now.mode() ? ChangeKind.ATTRIB : null;
   }
 }

@@ -170,6 +170,22 @@ class ReconcilerTest {
   }
 
   @Test
+  void reconcile_sameSizeRewriteWithMtimeRestored_reportedModified() throws Exception {
+    Path f = Files.writeString(root.resolve("f.txt"), "aaaa");
+    FileTime mtime = Files.getLastModifiedTime(f);
+    reconcile();
+    Cursor before = journal.currentCursor();
+    Thread.sleep(50); // setup: let the coarse kernel clock move, so the rewrite gets a new ctime
+
+    Files.writeString(f, "bbbb"); // what `cp -p` or `rsync -t` over the file leaves: same size,
+    Files.setLastModifiedTime(f, mtime); // same mtime; only ctime tells
+    ReconcileResult r = reconcile();
+
+    assertThat(changesSince(before)).containsExactlyEntriesOf(Map.of("f.txt", ChangeKind.MODIFIED));
+    assertThat(r.modified()).isEqualTo(1);
+  }
+
+  @Test
   void reconcile_deletedDirectoryWithSiblingsSortingBetweenItAndItsChildren_oneRecordEach()
       throws IOException {
     Files.createDirectories(root.resolve("d/b"));
