@@ -1,6 +1,9 @@
 package io.tidemark.agent.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.ServiceLoader;
@@ -9,10 +12,32 @@ import picocli.CommandLine.Command;
 
 /** Entry point of {@code ./tidemark}: the top command plus the subcommands other modules add. */
 public final class TidemarkMain {
+  /** Wall-clock millis when main() began (start-up figures in the agent's ready line). */
+  static final long MAIN_STARTED_MS = System.currentTimeMillis();
+
   private TidemarkMain() {}
 
   public static void main(String[] args) {
-    System.exit(run(args));
+    int code = run(args);
+    if (code == 0) {
+      markClassArchiveGood();
+    }
+    System.exit(code);
+  }
+
+  /**
+   * The launcher asks for this when the JVM will write a class-data archive at exit: only a run
+   * that got through keeps its archive (a failed one loaded a fraction of the classes).
+   */
+  private static void markClassArchiveGood() {
+    String ok = System.getProperty("tidemark.cds.ok");
+    if (ok != null) {
+      try {
+        Files.write(Path.of(ok), new byte[0]);
+      } catch (IOException | RuntimeException e) {
+        // the launcher writes the archive again next time; nothing else depends on it
+      }
+    }
   }
 
   public static int run(String... args) {
