@@ -101,8 +101,9 @@ public final class AgentCommand implements Callable<Integer> {
       agent.releaseStartupMemory();
       // JMX only after `ready`: loading it costs tens of ms
       long jvmStartMs = ManagementFactory.getRuntimeMXBean().getStartTime();
-      log.info("ready in {} ms (JVM up {} ms, command started at {} ms; {})", readyMs,
-          readyWallMs - jvmStartMs, startWallMs - jvmStartMs, agent.startupPhases());
+      log.info("ready in {} ms (JVM up {} ms, main at {} ms, command at {} ms; {})", readyMs,
+          readyWallMs - jvmStartMs, TidemarkMain.MAIN_STARTED_MS - jvmStartMs,
+          startWallMs - jvmStartMs, agent.startupPhases());
       agent.failure().thenRun(stop::countDown);
       stop.await();
       if (agent.failure().isDone()) {

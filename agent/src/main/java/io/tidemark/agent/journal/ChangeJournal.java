@@ -3,6 +3,7 @@ package io.tidemark.agent.journal;
 import io.tidemark.proto.cursor.Cursor;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -258,6 +259,11 @@ public final class ChangeJournal implements AutoCloseable {
    * @throws IllegalStateException if the journal is not brand new
    */
   public void seedIndex(Map<String, FileStat> paths) {
+    seedIndex(paths.entrySet().iterator());
+  }
+
+  /** As {@link #seedIndex(Map)}, from paths handed out one by one (a crawl still under way). */
+  public void seedIndex(Iterator<? extends Map.Entry<String, FileStat>> paths) {
     open.readLock().lock();
     try {
       synchronized (this) {
@@ -268,7 +274,8 @@ public final class ChangeJournal implements AutoCloseable {
         long added = 0;
         WriteBatch batch = new WriteBatch();
         try {
-          for (Map.Entry<String, FileStat> e : paths.entrySet()) {
+          while (paths.hasNext()) {
+            Map.Entry<String, FileStat> e = paths.next();
             batch.put(store.index, RecordCodec.pathKey(e.getKey()),
                 RecordCodec.encodeIndex(IndexEntry.live(0, 0, e.getValue())));
             added++;
