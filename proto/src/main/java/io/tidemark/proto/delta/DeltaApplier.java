@@ -188,8 +188,13 @@ public final class DeltaApplier implements AutoCloseable {
       throw new CorruptDeltaException("truncated frame: LITERAL_RAW of " + length + " bytes has only " + in.remaining());
     }
     reserve(length);
-    in.get(chunk(length), 0, length);
-    emit(length);
+    ByteBuffer data = in.slice(in.position(), length); // straight from the frame, no copy
+    in.position(in.position() + length);
+    sha256.update(data.duplicate());
+    while (data.hasRemaining()) {
+      out.write(data);
+    }
+    written += length;
   }
 
   private void literalZstd(ByteBuffer in) throws IOException {

@@ -26,6 +26,9 @@ public final class DeltaEncoder implements AutoCloseable {
   private static final int MAX_BUFFER = DeltaFormat.MAX_LITERAL_BYTES + BlockSignature.MAX_BLOCK_SIZE + READ_CHUNK;
 
   private final CompressorPool compressors;
+  /** One set of buffers kept between calls (a concurrent call makes its own). */
+  private final java.util.concurrent.atomic.AtomicReference<EncodeBuffers> spareBuffers =
+      new java.util.concurrent.atomic.AtomicReference<>();
 
   public DeltaEncoder() {
     this(DEFAULT_ZSTD_LEVEL);
@@ -61,9 +64,17 @@ public final class DeltaEncoder implements AutoCloseable {
   public DeltaSummary encode(
       BlockSignature basis, ReadableByteChannel content, DeltaSink sink, SignatureGenerator newSignature)
       throws IOException {
-    FrameWriter frames = new FrameWriter(sink, basis.basisLength());
-    try (LiteralWriter literals = new LiteralWriter(frames, compressors)) {
-      return new Scan(basis, content, frames, literals, newSignature).run();
+    EncodeBuffers buffers = spareBuffers.getAndSet(null);
+    if (buffers == null) {
+      buffers = new EncodeBuffers();
+    }
+    try {
+      FrameWriter frames = new FrameWriter(sink, basis.basisLength(), buffers);
+      try (LiteralWriter literals = new LiteralWriter(frames, compressors, buffers)) {
+        return new Scan(basis, content, frames, literals, newSignature, buffers).run();
+      }
+    } finally {
+      spareBuffers.set(buffers);
     }
   }
 
@@ -118,8 +129,11 @@ public final class DeltaEncoder implements AutoCloseable {
     private long copied;
     private long literal;
 
+    private final EncodeBuffers buffers;
+
     Scan(BlockSignature signature, ReadableByteChannel in, FrameWriter frames, LiteralWriter literals,
-        SignatureGenerator newSignature) {
+        SignatureGenerator newSignature, EncodeBuffers buffers) {
+      this.buffers = buffers;
       this.signature = signature;
       this.index = new BlockIndex(signature);
       this.in = in;
@@ -127,7 +141,8 @@ public final class DeltaEncoder implements AutoCloseable {
       this.literals = literals;
       this.newSignature = newSignature;
       this.blockSize = signature.blockSize();
-      this.buf = new byte[Math.min(MAX_BUFFER, blockSize + INITIAL_READ)];
+      this.buf = EncodeBuffers.atLeast(buffers.window, Math.min(MAX_BUFFER, blockSize + INITIAL_READ));
+      buffers.window = buf;
     }
 
     DeltaSummary run() throws IOException {
@@ -209,6 +224,7 @@ public final class DeltaEncoder implements AutoCloseable {
         }
         if (end == buf.length || (buf.length < MAX_BUFFER && buf.length - end < INITIAL_READ)) {
           buf = java.util.Arrays.copyOf(buf, (int) Math.min(MAX_BUFFER, 2L * buf.length));
+          buffers.window = buf;
         }
         int n = in.read(ByteBuffer.wrap(buf, end, buf.length - end));
         if (n < 0) {

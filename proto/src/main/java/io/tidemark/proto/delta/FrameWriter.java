@@ -12,15 +12,19 @@ final class FrameWriter {
   private static final int INITIAL_FRAME_BYTES = 16 * 1024;
 
   private final DeltaSink sink;
-  private byte[] frame = new byte[INITIAL_FRAME_BYTES];
+  private final EncodeBuffers buffers;
+  private byte[] frame;
   private int pos;
   private int instructionsInFrame;
   private long sequence;
   private long wireBytes;
   private int frames;
 
-  FrameWriter(DeltaSink sink, long basisLength) {
+  FrameWriter(DeltaSink sink, long basisLength, EncodeBuffers buffers) {
     this.sink = sink;
+    this.buffers = buffers;
+    this.frame = EncodeBuffers.atLeast(buffers.frame, INITIAL_FRAME_BYTES);
+    buffers.frame = frame;
     pos = Varint.write(frame, 0, 0);
     System.arraycopy(DeltaFormat.MAGIC, 0, frame, pos, DeltaFormat.MAGIC.length);
     pos += DeltaFormat.MAGIC.length;
@@ -83,6 +87,7 @@ final class FrameWriter {
         size <<= 1;
       }
       frame = java.util.Arrays.copyOf(frame, Math.min(size, DeltaFormat.MAX_FRAME_BYTES));
+      buffers.frame = frame;
       if (pos + bytes <= frame.length) {
         return;
       }

@@ -16,12 +16,13 @@ final class LiteralWriter implements AutoCloseable {
 
   private final FrameWriter frames;
   private final CompressorPool pool;
+  private final EncodeBuffers buffers;
   private ZstdCompressCtx zstd;
-  private byte[] compressed = new byte[0];
 
-  LiteralWriter(FrameWriter frames, CompressorPool pool) {
+  LiteralWriter(FrameWriter frames, CompressorPool pool, EncodeBuffers buffers) {
     this.frames = frames;
     this.pool = pool;
+    this.buffers = buffers;
   }
 
   void write(byte[] buf, int off, int len) throws IOException {
@@ -30,9 +31,11 @@ final class LiteralWriter implements AutoCloseable {
     }
     while (len > 0) {
       int n = Math.min(len, DeltaFormat.MAX_LITERAL_BYTES);
+      byte[] compressed = buffers.compressed;
       if (compressed.length < n + (n >>> 7) + 1024) {
         // ZSTD_COMPRESSBOUND(n) is n + n/256 + at most 64 bytes for n below 128 KiB: this covers it
         compressed = new byte[Math.min(MAX_BOUND, Math.max(n + (n >>> 7) + 1024, 2 * compressed.length))];
+        buffers.compressed = compressed;
       }
       int c = zstd.compressByteArray(compressed, 0, compressed.length, buf, off, n);
       if (c < n) {

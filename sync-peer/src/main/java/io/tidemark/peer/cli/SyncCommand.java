@@ -29,7 +29,10 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code tidemark sync SRC DST}: an agent on SRC and a peer on DST in one process. */
+/**
+ * {@code tidemark sync SRC DST}: an agent on SRC (serving on {@code --listen}) and a peer on DST in
+ * one process, the peer on an in-process gRPC link to the agent's replication service.
+ */
 @Command(
     name = "sync",
     mixinStandardHelpOptions = true,
@@ -118,7 +121,6 @@ final class SyncCommand implements Callable<Integer> {
       agent.releaseStartupMemory();
       err.println(NAME + ": watching " + srcReal + " with " + agent.engineName() + " on "
           + agent.target() + "; copying into " + dstReal);
-      AgentTarget target = AgentTarget.parse(agent.target());
       CountDownLatch firstSync = new CountDownLatch(1);
       InSyncListener listener = new InSyncListener(NAME, System.out, err) {
         @Override
@@ -126,10 +128,13 @@ final class SyncCommand implements Callable<Integer> {
           firstSync.countDown();
         }
       };
-      try (Channels channels = Channels.open(spec, target, null, null)) {
+      // The embedded peer talks to the agent in-process: the same Replicate stream, without the
+      // serialising, HTTP/2 framing and socket copies of loopback TCP (most of a transfer's CPU
+      // besides hashing). Other peers and `tidemark flush` use --listen as before.
+      try (InProcessLink link = InProcessLink.start(replication.get())) {
         Replica replica;
         try {
-          replica = Replica.start(spec, channels.channel, dstReal,
+          replica = Replica.start(spec, link.channel(), dstReal,
               state == null ? null : state.resolve("peer"), policy, listener);
         } catch (IllegalArgumentException e) {
           throw new ParameterException(spec.commandLine(), e.getMessage());

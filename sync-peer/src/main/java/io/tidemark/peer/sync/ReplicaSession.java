@@ -45,11 +45,12 @@ final class ReplicaSession implements ClientResponseObserver<PeerMessage, Source
   private static final Logger log = LoggerFactory.getLogger(ReplicaSession.class);
   /**
    * Messages gRPC may deliver ahead of the one being applied (each at most one delta frame, 1 MiB,
-   * or a manifest batch), asked for {@value #REQUEST_BATCH} at a time: asking for one after each
-   * message cost two thread hand-offs per message, four messages per small file.
+   * or a manifest batch; HTTP/2 flow control bounds the bytes as well), asked for {@value
+   * #REQUEST_BATCH} at a time: asking for one after each message cost two thread hand-offs per
+   * message, four messages per small file, and a pipeline of only a few files.
    */
-  static final int IN_FLIGHT = 16;
-  static final int REQUEST_BATCH = 8;
+  static final int IN_FLIGHT = 64;
+  static final int REQUEST_BATCH = 32;
 
   private final ReplicaWriter writer;
   private final PeerState state;
@@ -60,6 +61,13 @@ final class ReplicaSession implements ClientResponseObserver<PeerMessage, Source
   private final Map<String, Integer> pending = new LinkedHashMap<>();
   private ClientCallStreamObserver<PeerMessage> requests;
   private ReplicaWriter.IncomingFile current;
+  /** The file being received answers a Want (its FileEnd is that Want's answer). */
+  private boolean currentAnswersWant;
+  /**
+   * Wants sent and not answered yet. Checkpoints wait for them too: an answer still in flight
+   * after an ack would rewrite a file after {@code flush} returned (a temp file in DST).
+   */
+  private int unansweredWants;
   private boolean skippingFile;
   private Set<String> reconcileSeen;
   private final CopyProgress copy = new CopyProgress();
@@ -143,13 +151,22 @@ final class ReplicaSession implements ClientResponseObserver<PeerMessage, Source
           maybeAck();
         }
         case RENAME -> rename(SafePath.parse(m.getRename().getFrom()), SafePath.parse(m.getRename().getTo()));
-        case FILE_BEGIN -> beginFile(m.getFileBegin().getPath());
+        case FILE_BEGIN -> {
+          currentAnswersWant = m.getFileBegin().getReplyToWant();
+          beginFile(m.getFileBegin().getPath());
+        }
         case DELTA_FRAME -> {
           if (current != null) {
             current.accept(m.getDeltaFrame().getFrame().asReadOnlyByteBuffer());
           }
         }
-        case FILE_END -> endFile(m.getFileEnd());
+        case FILE_END -> {
+          if (currentAnswersWant) {
+            currentAnswersWant = false;
+            unansweredWants--;
+          }
+          endFile(m.getFileEnd());
+        }
         case ATTRIB -> writer.attrib(SafePath.parse(m.getAttrib().getPath()), m.getAttrib().getMode(), m.getAttrib().getMtimeNs());
         case NEED_SIGNATURE -> want(SafePath.parse(m.getNeedSignature().getPath()), "the source holds no signature of our version", false);
         case CHECKPOINT -> {
@@ -162,6 +179,9 @@ final class ReplicaSession implements ClientResponseObserver<PeerMessage, Source
           listener.reconciling(m.getReconcileBegin().getReason());
           reconcileSeen = new HashSet<>();
           copy.reset();
+          // the manifest decides anew what is owed; records that would have settled a gone want
+          // are skipped by a reconcile (answers to earlier Wants may still come and are applied)
+          pending.clear();
         }
         case MANIFEST -> {
           for (ManifestEntry e : m.getManifest().getEntriesList()) {
@@ -176,8 +196,11 @@ final class ReplicaSession implements ClientResponseObserver<PeerMessage, Source
           maybeAck();
         }
         case WANT_DONE -> {
-          pending.remove(m.getWantDone().getPath());
-          landed(m.getWantDone().getPath());
+          unansweredWants--;
+          if (!m.getWantDone().getGone()) {
+            pending.remove(m.getWantDone().getPath());
+            landed(m.getWantDone().getPath());
+          } // gone: the rename or delete that explains it is still ahead in this stream
           maybeAck();
         }
         default -> log.warn("unknown instruction {} ignored", m.getBodyCase());
@@ -258,6 +281,7 @@ final class ReplicaSession implements ClientResponseObserver<PeerMessage, Source
   private void want(SafePath p, String reason, boolean whole) throws IOException, ConfinementException {
     BlockSignature sig = whole ? null : writer.signatureOf(p);
     pending.putIfAbsent(p.path(), 0);
+    unansweredWants++;
     requests.onNext(PeerMessage.newBuilder().setWant(Want.newBuilder().setPath(p.path()).setReason(reason)
         .setSignature(sig == null ? ByteString.EMPTY : ByteString.copyFrom(sig.toBytes()))).build());
   }
@@ -328,7 +352,8 @@ final class ReplicaSession implements ClientResponseObserver<PeerMessage, Source
   }
 
   private void maybeAck() throws IOException {
-    if (checkpoint == null || !pending.isEmpty() || current != null || reconcileSeen != null) {
+    if (checkpoint == null || !pending.isEmpty() || unansweredWants > 0 || current != null
+        || reconcileSeen != null) {
       return;
     }
     if (checkpoint.equals(acked)) {
