@@ -34,6 +34,7 @@ public final class DirCalls {
   public static final int AT_FDCWD = -100;
   public static final int AT_SYMLINK_NOFOLLOW = 0x100;
   public static final int AT_NO_AUTOMOUNT = 0x800;
+  public static final int AT_EMPTY_PATH = 0x1000;
 
   public static final int STATX_TYPE = 0x1;
   public static final int STATX_MODE = 0x2;
@@ -48,6 +49,8 @@ public final class DirCalls {
   public static final int STX_SIZE = 40;
   public static final int STX_CTIME = 96;
   public static final int STX_MTIME = 112;
+  public static final int STX_DEV_MAJOR = 136;
+  public static final int STX_DEV_MINOR = 140;
 
   public static final int DIRENT_INO = 0;
   public static final int DIRENT_RECLEN = 16;
@@ -72,6 +75,14 @@ public final class DirCalls {
       }
     }
     AVAILABLE = bound;
+  }
+
+  private static final com.sun.jna.Memory EMPTY_STRING = new com.sun.jna.Memory(1);
+  private static final long EMPTY_PATH;
+
+  static {
+    EMPTY_STRING.setByte(0, (byte) 0);
+    EMPTY_PATH = com.sun.jna.Pointer.nativeValue(EMPTY_STRING);
   }
 
   private DirCalls() {}
@@ -131,6 +142,20 @@ public final class DirCalls {
     while (true) {
       try {
         statx(dirfd, path, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT, mask, buf);
+        return;
+      } catch (LastErrorException e) {
+        if (e.getErrorCode() != ErrnoException.EINTR) {
+          throw new ErrnoException("statx", e.getErrorCode());
+        }
+      }
+    }
+  }
+
+  /** statx(2) of the open file {@code fd} itself (AT_EMPTY_PATH). */
+  public static void statFd(int fd, int mask, long buf) throws ErrnoException {
+    while (true) {
+      try {
+        statx(fd, EMPTY_PATH, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, mask, buf);
         return;
       } catch (LastErrorException e) {
         if (e.getErrorCode() != ErrnoException.EINTR) {
