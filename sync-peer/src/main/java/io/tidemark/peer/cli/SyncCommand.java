@@ -148,7 +148,7 @@ final class SyncCommand implements Callable<Integer> {
             return CliExit.FAILURE;
           }
           if (replica.client.refused().isDone()) {
-            err.println(NAME + ": " + Replica.describeRefusal(target, replica.client.refused().join()));
+            err.println(NAME + ": " + Replica.describeRefusal(agent.target(), replica.client.refused().join()));
             return CliExit.FAILURE;
           }
         }
