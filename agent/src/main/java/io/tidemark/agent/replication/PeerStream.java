@@ -377,7 +377,8 @@ final class PeerStream implements StreamObserver<PeerMessage> {
       case SYMLINK -> send(msg().setSymlink(Symlink.newBuilder().setPath(e.path()).setTarget(e.target())));
       case FILE -> {
         String known = sent.get(e.path());
-        BlockSignature basis = known == null ? null : signatures.get(known).orElse(null);
+        BlockSignature basis = known == null ? null
+            : signatures.get(known).orElseGet(() -> sent.signature(e.path(), known));
         if (basis != null) {
           sendFile(e.path(), basis, HEX.parseHex(known), false);
         } else if (created && known == null) {
@@ -479,8 +480,9 @@ final class PeerStream implements StreamObserver<PeerMessage> {
         end.setMode(after.mode()).setMtimeNs(after.mtimeNs());
       }
       send(msg().setFileEnd(end));
-      signatures.put(summary.sha256(), next.finish());
-      sent.put(path, summary.sha256Hex());
+      BlockSignature signature = next.finish();
+      signatures.put(summary.sha256(), signature);
+      sent.put(path, summary.sha256Hex(), signature);
       owner.countFile(summary);
     }
   }

@@ -173,7 +173,8 @@ public final class WatchRoot extends AbstractBehavior<WatchRoot.Command> {
     reconcileInFlight = true;
     journal.tell(
         new JournalWriter.Reconcile(
-            "startup: journalling what changed while no agent was running", reconcileAdapter));
+            "startup: journalling what changed while no agent was running", reconcileAdapter,
+            true));
     return this;
   }
 

@@ -25,7 +25,7 @@ import java.util.HexFormat;
  */
 public final class DeltaApplier implements AutoCloseable {
   private static final int MIN_CHUNK = 8 * 1024;
-  private final DeltaBasis basis;
+  private DeltaBasis basis;
   private final WritableByteChannel out;
   private final long maxOutputLength;
   private final MessageDigest sha256;
@@ -154,7 +154,12 @@ public final class DeltaApplier implements AutoCloseable {
       throw new CorruptDeltaException("delta version " + version + " is not supported (this build reads " + DeltaFormat.VERSION + ")");
     }
     long basisLength = Varint.read(in, "basis length");
-    if (basisLength != basis.size()) {
+    if (basisLength == 0) {
+      // Made against nothing (a whole file): all literals, so it cannot depend on what the
+      // receiver holds. Refusing it over a non-empty basis would make "send it whole" — the
+      // receiver's last resort after a failed delta — fail forever.
+      basis = DeltaBasis.empty();
+    } else if (basisLength != basis.size()) {
       throw new DeltaMismatchException(
           "the delta was made against a basis of " + basisLength + " bytes, but this basis has " + basis.size());
     }

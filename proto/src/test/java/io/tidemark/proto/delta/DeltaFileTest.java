@@ -67,6 +67,17 @@ class DeltaFileTest {
   }
 
   @Test
+  void apply_deltaAgainstNothing_rebuildsContentWhateverTheBasis() throws Exception {
+    byte[] fresh = new byte[300_000];
+    new Random(3).nextBytes(fresh);
+    List<byte[]> whole = Deltas.encode(SignatureGenerator.of(new byte[0]), fresh);
+    byte[] unrelated = new byte[70_000];
+    new Random(4).nextBytes(unrelated);
+    assertThat(Deltas.apply(unrelated, whole)).isEqualTo(fresh);
+    assertThat(Deltas.apply(new byte[0], whole)).isEqualTo(fresh);
+  }
+
+  @Test
   void accept_afterRejection_refusesFurtherFrames() throws Exception {
     try (DeltaApplier applier = new DeltaApplier(DeltaBasis.empty(), java.nio.channels.Channels.newChannel(
         java.io.OutputStream.nullOutputStream()))) {

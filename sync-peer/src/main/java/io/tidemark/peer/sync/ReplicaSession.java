@@ -70,6 +70,7 @@ final class ReplicaSession implements ClientResponseObserver<PeerMessage, Source
   private int unansweredWants;
   private boolean skippingFile;
   private Set<String> reconcileSeen;
+  private final CopyProgress copy = new CopyProgress();
   private String checkpoint;
   private boolean caughtUp;
   /** The caughtUp last told to the listener: a caught-up checkpoint at the acked cursor tells it. */
@@ -177,6 +178,7 @@ final class ReplicaSession implements ClientResponseObserver<PeerMessage, Source
           log.info("initial reconcile: {}", m.getReconcileBegin().getReason());
           listener.reconciling(m.getReconcileBegin().getReason());
           reconcileSeen = new HashSet<>();
+          copy.reset();
           // the manifest decides anew what is owed; records that would have settled a gone want
           // are skipped by a reconcile (answers to earlier Wants may still come and are applied)
           pending.clear();
@@ -185,6 +187,7 @@ final class ReplicaSession implements ClientResponseObserver<PeerMessage, Source
           for (ManifestEntry e : m.getManifest().getEntriesList()) {
             reconcile(e);
           }
+          copy.report(listener);
         }
         case RECONCILE_END -> {
           deleteExtras();
@@ -196,6 +199,7 @@ final class ReplicaSession implements ClientResponseObserver<PeerMessage, Source
           unansweredWants--;
           if (!m.getWantDone().getGone()) {
             pending.remove(m.getWantDone().getPath());
+            landed(m.getWantDone().getPath());
           } // gone: the rename or delete that explains it is still ahead in this stream
           maybeAck();
         }
@@ -250,12 +254,14 @@ final class ReplicaSession implements ClientResponseObserver<PeerMessage, Source
     if (end.getSha256().isEmpty()) {
       file.close(); // the source could not read it; a later record covers it
       pending.remove(path);
+      landed(path);
       maybeAck();
       return;
     }
     try {
       file.finish(end.getSize(), end.getSha256().toByteArray(), end.getMode(), end.getMtimeNs());
       pending.remove(path);
+      landed(path);
     } catch (DeltaException e) {
       int attempts = pending.merge(path, 1, Integer::sum);
       boolean whole = attempts >= 2;
@@ -264,6 +270,12 @@ final class ReplicaSession implements ClientResponseObserver<PeerMessage, Source
       want(file.path(), "verification failed: " + e.getMessage(), whole);
     }
     maybeAck();
+  }
+
+  private void landed(String path) {
+    if (copy.landed(path)) {
+      copy.report(listener);
+    }
   }
 
   private void want(SafePath p, String reason, boolean whole) throws IOException, ConfinementException {
@@ -301,6 +313,7 @@ final class ReplicaSession implements ClientResponseObserver<PeerMessage, Source
             }
           } else {
             want(p, a == null ? "missing" : "size/mtime differ", false);
+            copy.wanted(p.path(), e.getSize());
           }
         }
         default -> log.warn("manifest entry of unknown type for {}", e.getPath());
