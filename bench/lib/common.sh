@@ -32,7 +32,7 @@ cleanup() {
     fi
   done
   if mountpoint -q "$mnt" 2>/dev/null; then umount "$mnt" || umount -l "$mnt" || true; fi
-  rm -rf "$work"
+  if [ -n "${BENCH_KEEP:-}" ]; then note "logs kept in $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM

@@ -5,6 +5,7 @@ import io.tidemark.agent.journal.ProgressListener;
 import io.tidemark.agent.replication.ReplicationService;
 import io.tidemark.agent.runtime.AgentRuntime;
 import io.tidemark.agent.runtime.AgentSettings;
+import io.tidemark.agent.runtime.StateDirectory;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -80,10 +81,11 @@ public final class AgentCommand implements Callable<Integer> {
     PrintStream err = System.err;
     ProgressListener progress = CrawlProgress.onTerminal(err);
     Path realRoot = settings.root().toRealPath();
+    Path stateDir = settings.stateDir() != null ? settings.stateDir() : StateDirectory.defaultFor(realRoot);
     AtomicReference<ReplicationService> replication = new AtomicReference<>();
     try (AgentRuntime agent = AgentRuntime.start(settings, progress, q -> {
       try {
-        replication.set(ReplicationService.create(q, realRoot));
+        replication.set(ReplicationService.create(q, realRoot, stateDir));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -107,6 +109,10 @@ public final class AgentCommand implements Callable<Integer> {
       if (agent.failure().isDone()) {
         err.println("tidemark agent: " + TidemarkMain.describe(agent.failure().join()));
         return CliExit.FAILURE;
+      }
+    } finally {
+      if (replication.get() != null) {
+        replication.get().close(); // after the server: no stream writes to it any more
       }
     }
     return CliExit.OK;

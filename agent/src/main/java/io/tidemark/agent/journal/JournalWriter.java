@@ -136,8 +136,9 @@ public final class JournalWriter extends AbstractBehavior<JournalWriter.Command>
   }
 
   private Behavior<Command> onAppend(Append append) {
-    if (!append.changes().isEmpty()) {
-      long high = journal.append(append.changes(), FileStat.under(root));
+    long before = journal.highSeq();
+    long high = journal.append(append.changes(), FileStat.under(root));
+    if (high != before) { // all of it may have been dropped (deletes of paths never journalled)
       after.appended(high);
     }
     append.cookies().forEach(after::cookieArrived);

@@ -253,6 +253,14 @@ public final class Reconciler {
       }
 
       void onDisk(CrawlEntry now, IndexEntry was) {
+        if (was != null && was.isDir() != now.stat().isDir()) {
+          // A directory became a file or the reverse: what was below it is gone. Said as a
+          // delete then a create, as the live pipeline says it, so the entries below (which
+          // come after this one in index order) fall under the deleted directory; a MODIFIED
+          // would leave their DELETEDs to a journal that already dropped them with the dir.
+          missing(now.path(), was);
+          was = null;
+        }
         ChangeKind kind = kindOf(was == null ? null : was.stat(), now.stat());
         if (kind == null) {
           return;

@@ -200,7 +200,7 @@ public final class AgentRuntime implements AutoCloseable {
             DispatcherSelector.fromConfig("tidemark.blocking-io-dispatcher"));
     WatchRoot.Settings rootSettings =
         new WatchRoot.Settings(
-            settings.coalescer(), ignore, settings.minReconcileInterval(), System::nanoTime);
+            settings.coalescer(), ignore, settings.minReconcileInterval(), System::nanoTime, true);
     Consumer<Throwable> fatal = b.failed::complete;
     ActorRef<WatchRoot.Command> watch =
         system.systemActorOf(

@@ -18,9 +18,10 @@ import java.util.stream.Stream;
  * A seeded random sequence of file-system operations under a root, run as its own process so the
  * engine sees a foreign pid. Used by {@link EngineModelTest}.
  *
- * <p>Usage: {@code RandomFsWorkload ROOT OUTSIDE SEED OPS EVER_EXISTED_FILE MARKER}. Every path that
- * existed under ROOT at any point is written to EVER_EXISTED_FILE (one root-relative path a line);
- * the last act is creating ROOT/MARKER.
+ * <p>Usage: {@code RandomFsWorkload ROOT OUTSIDE SEED OPS EVER_EXISTED_FILE MARKER [OPS_LOG]}. Every
+ * path that existed under ROOT at any point is written to EVER_EXISTED_FILE (one root-relative path
+ * a line); the last act is creating ROOT/MARKER. OPS_LOG, if given, gets one line per operation
+ * (what a failure log needs to tell which race it was).
  */
 public final class RandomFsWorkload {
   private static final String[] NAMES = {"a", "b", "c", "d", "e", "f", "g", "h", "i", "j"};
@@ -31,6 +32,7 @@ public final class RandomFsWorkload {
   private final TreeSet<String> everExisted = new TreeSet<>();
   private final List<String> files = new ArrayList<>();
   private final List<String> dirs = new ArrayList<>();
+  private final List<String> opsLog = new ArrayList<>();
   private int outsideSerial;
 
   private RandomFsWorkload(Path root, Path outside, long seed) {
@@ -49,12 +51,16 @@ public final class RandomFsWorkload {
       try {
         w.step();
       } catch (IOException expected) {
+        w.log("  refused: " + expected);
         refused++;
         // a collision (target exists, not empty, is a directory...): the kernel said no, no event
       }
       w.scan();
     }
     Files.write(Path.of(args[4]), w.everExisted);
+    if (args.length > 6) {
+      Files.write(Path.of(args[6]), w.opsLog);
+    }
     System.out.println("ops " + ops + ", refused by the kernel " + refused);
     Files.writeString(root.resolve(args[5]), "done");
   }
@@ -75,6 +81,14 @@ public final class RandomFsWorkload {
     }
   }
 
+  private void log(String op) {
+    opsLog.add(op);
+  }
+
+  private String rel(Path p) {
+    return p.startsWith(root) ? root.relativize(p).toString() : p.toString();
+  }
+
   private void step() throws IOException {
     int size = files.size() + dirs.size();
     int roll = random.nextInt(100);
@@ -83,13 +97,20 @@ public final class RandomFsWorkload {
     }
     if (roll < 14) {
       Path p = fresh();
+      log("create " + rel(p));
       Files.write(p, bytes(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     } else if (roll < 22) {
-      Files.write(existingFile(), bytes(), StandardOpenOption.TRUNCATE_EXISTING);
+      Path p = existingFile();
+      log("truncate+write " + rel(p));
+      Files.write(p, bytes(), StandardOpenOption.TRUNCATE_EXISTING);
     } else if (roll < 30) {
-      Files.write(existingFile(), bytes(), StandardOpenOption.APPEND);
+      Path p = existingFile();
+      log("append " + rel(p));
+      Files.write(p, bytes(), StandardOpenOption.APPEND);
     } else if (roll < 34) {
-      try (FileChannel ch = FileChannel.open(existingFile(), StandardOpenOption.WRITE)) {
+      Path p = existingFile();
+      log("halve " + rel(p));
+      try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
         ch.truncate(ch.size() / 2);
       }
     } else if (roll < 44) {
@@ -101,27 +122,40 @@ public final class RandomFsWorkload {
         move(dir, to);
       }
     } else if (roll < 58) {
-      Files.createDirectory(fresh());
+      Path p = fresh();
+      log("mkdir " + rel(p));
+      Files.createDirectory(p);
     } else if (roll < 63) {
       Path p = fresh();
       for (int i = random.nextInt(3); i >= 0; i--) {
         p = p.resolve(pick());
       }
+      log("mkdir -p " + rel(p));
       Files.createDirectories(p);
       if (random.nextBoolean()) {
-        Files.write(p.resolve(pick()), bytes());
+        Path f = p.resolve(pick());
+        log("write " + rel(f));
+        Files.write(f, bytes());
       }
     } else if (roll < 68) {
       moveIn();
     } else if (roll < 80) {
       Files.createDirectories(existingDir(true)); // cheap no-op op: spreads timing a little
-      Files.write(fresh(), bytes(), StandardOpenOption.CREATE_NEW);
+      Path p = fresh();
+      log("create " + rel(p));
+      Files.write(p, bytes(), StandardOpenOption.CREATE_NEW);
     } else if (roll < 86) {
-      Files.delete(existingFile());
+      Path p = existingFile();
+      log("rm " + rel(p));
+      Files.delete(p);
     } else if (roll < 90) {
-      Files.delete(existingDir(false)); // only succeeds when empty: rmdir
+      Path p = existingDir(false);
+      log("rmdir " + rel(p));
+      Files.delete(p); // only succeeds when empty: rmdir
     } else if (roll < 94) {
-      deleteTree(existingDir(false));
+      Path p = existingDir(false);
+      log("rm -r " + rel(p));
+      deleteTree(p);
     } else {
       Path victim = random.nextBoolean() ? existingFile() : existingDir(false);
       move(victim, outside.resolve("gone-" + outsideSerial++));
@@ -137,7 +171,9 @@ public final class RandomFsWorkload {
         d = d.resolve(pick());
       }
       Files.createDirectories(d);
-      Files.write(d.resolve("x" + pick()), bytes());
+      Path f = d.resolve("x" + pick());
+      log("  staging " + rel(f));
+      Files.write(f, bytes());
     }
     Path from = random.nextInt(4) == 0 ? firstFile(staging) : staging;
     move(from, target());
@@ -149,7 +185,8 @@ public final class RandomFsWorkload {
     }
   }
 
-  private static void move(Path from, Path to) throws IOException {
+  private void move(Path from, Path to) throws IOException {
+    log("mv " + rel(from) + " " + rel(to));
     Files.move(from, to, StandardCopyOption.ATOMIC_MOVE); // rename(2), replaces files, empty dirs
   }
 

@@ -11,12 +11,9 @@ import io.tidemark.agent.linux.ErrnoException;
 import io.tidemark.agent.linux.LibC;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -36,6 +33,11 @@ public final class FanotifyEngine implements WatchEngine {
   private static final Logger log = LoggerFactory.getLogger(FanotifyEngine.class);
   private static final int READ_BUFFER = 256 * 1024;
   private static final int POLLFD_SIZE = 8; // struct pollfd {int fd; short events, revents}
+  /**
+   * Bigger than any record we can be sent: metadata + two DFID_NAME (handle of at most
+   * MAX_HANDLE_SZ, name of at most NAME_MAX) + one FID.
+   */
+  private static final int MAX_RECORD = 4096;
 
   private final EngineConfig config;
   private final String root;
@@ -80,10 +82,19 @@ public final class FanotifyEngine implements WatchEngine {
       for (MountTable.Mount m : mounts) {
         resolver.addFilesystem(m.point());
       }
-      DirectoryCache cache = new DirectoryCache(root, resolver);
-      seed(cache, mounts.stream().allMatch(m -> NLINK_COUNTS_SUBDIRS.contains(m.fsType())));
+      Regions regions = new Regions();
+      DirectoryCache cache = new DirectoryCache(root, resolver, regions);
+      boolean nlinkCountsSubdirs =
+          mounts.stream().allMatch(m -> NLINK_COUNTS_SUBDIRS.contains(m.fsType()));
+      seed(cache, nlinkCountsSubdirs);
       EventTranslator translator =
-          new EventTranslator(root, cache, resolver::resolve, this::listTree, config.selfPid());
+          new EventTranslator(
+              root,
+              cache,
+              regions,
+              new TreeLister(resolver, cache, regions),
+              () -> seed(cache, nlinkCountsSubdirs),
+              config.selfPid());
       wakeFd = LibC.eventFd(LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);
       reader = new Thread(() -> run(translator, sink), "tidemark-fanotify");
       reader.setDaemon(true);
@@ -117,7 +128,7 @@ public final class FanotifyEngine implements WatchEngine {
       Path dir = todo.pop();
       HandleKey key = resolver.encode(dir.toString());
       if (key != null) {
-        cache.put(key, dir.toString());
+        cache.put(key, dir.toString(), DirectoryCache.STREAM);
       }
       int subdirsLeft = Integer.MAX_VALUE;
       if (nlinkCountsSubdirs) {
@@ -148,41 +159,6 @@ public final class FanotifyEngine implements WatchEngine {
     }
   }
 
-  /** CREATE for every entry below a directory that was moved in from outside the root. */
-  private void listTree(String absoluteDir, String relativeDir, int pid, List<FsEvent> out) {
-    Path top = Path.of(absoluteDir);
-    try {
-      Files.walkFileTree(
-          top,
-          new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-              if (!dir.equals(top)) {
-                out.add(FsEvent.of(FsEvent.Kind.CREATE, relative(dir), true, pid));
-              }
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-              out.add(FsEvent.of(FsEvent.Kind.CREATE, relative(file), attrs.isDirectory(), pid));
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException e) {
-              return FileVisitResult.CONTINUE; // gone again: its DELETE/RENAME event follows
-            }
-
-            private String relative(Path p) {
-              return relativeDir + "/" + top.relativize(p).toString();
-            }
-          });
-    } catch (IOException e) {
-      log.debug("could not list {} moved into the root: {}", absoluteDir, e.toString());
-    }
-  }
-
   private void run(EventTranslator translator, EventSink sink) {
     try (Memory pollFds = new Memory(2L * POLLFD_SIZE);
         Memory buffer = new Memory(READ_BUFFER)) {
@@ -206,7 +182,10 @@ public final class FanotifyEngine implements WatchEngine {
         buffer.read(0, heap, 0, n);
         List<FsEvent> batch = new ArrayList<>();
         try {
+          translator.beginRead();
           translator.translate(heap, n, batch);
+          // the next record would have fit: the read emptied the queue
+          translator.endRead(n <= READ_BUFFER - MAX_RECORD);
         } catch (EventTranslator.RootGone gone) {
           deliver(sink, batch);
           fail(sink, new EngineException("watch root " + root + " was " + gone.getMessage()

@@ -127,6 +127,11 @@ final class EventTranslator {
       dir.consumeListed(name);
       watcher.cancelRetry(dir, name);
       WatchTree.Dir moved = isDir ? dir.children.get(name) : null;
+      if (moved != null) {
+        // Until its MOVED_TO says where it went (if it comes at all: a destination not watched
+        // yet sends none), what happens in it has no path we know.
+        tree.detach(moved);
+      }
       pairer.moveFrom(cookie, dir, name, path, isDir, moved, out.reserve(), nowNanos);
     }
     if ((mask & IN_MOVED_TO) != 0) {
@@ -149,11 +154,14 @@ final class EventTranslator {
     if (!isDir) {
       return;
     }
-    if (from.movedDir() != null && tree.get(from.movedDir().wd) == from.movedDir()) {
-      tree.move(from.movedDir(), dir, name);
+    WatchTree.Dir moved = from.movedDir();
+    if (moved != null && tree.get(moved.wd) == moved && watcher.isWatchedAt(moved, path)) {
+      tree.move(moved, dir, name);
     } else {
-      // We never had a watch on it (it raced its own creation): watch it now, and report what
-      // it holds, since changes inside it so far went unseen.
+      // We never had a watch on it (it raced its own creation), or the watch we took for it was
+      // put on another directory that held its path by then (the queue was read late): watch
+      // what is there now and report what it holds. A node left detached is linked again by
+      // the event or listing that finds it where it really is.
       watcher.watchNew(dir, name, out);
     }
   }
@@ -180,12 +188,15 @@ final class EventTranslator {
       movedOut(p);
     }
     watcher.retry(out, pairer.isEmpty());
-    watcher.onDrained(drainStartNanos);
+    watcher.onDrained(drainStartNanos, pairer.isEmpty());
   }
 
-  private void movedOut(RenamePairer.Pending p) {
+  private void movedOut(RenamePairer.Pending p) throws EngineException {
     out.fill(p.slot(), FsEvent.rename(p.fromPath(), null, p.dir(), 0));
-    if (p.movedDir() != null && tree.get(p.movedDir().wd) == p.movedDir()) {
+    // still detached: a listing of the directory it went to may have linked it there meanwhile,
+    // or seen it there and left it alone because it was still linked here
+    if (p.movedDir() != null && tree.get(p.movedDir().wd) == p.movedDir()
+        && tree.path(p.movedDir()) == null && !watcher.relinkWhereListed(p.movedDir(), out)) {
       for (int wd : tree.removeSubtree(p.movedDir())) {
         Inotify.rmWatch(fd, wd);
       }

@@ -15,8 +15,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +58,13 @@ final class TreeWatcher {
 
   private record Retry(WatchTree.Dir parent, String name) {}
 
+  /**
+   * Where a listing found a directory that the queued events still place elsewhere (wd → the
+   * parent and name it was listed under): if the rename that took it there turns out to be a
+   * MOVED_FROM without a MOVED_TO (that directory was not watched yet), this is where it went.
+   */
+  private final Map<Integer, Retry> listedElsewhere = new HashMap<>();
+
   TreeWatcher(int fd, Path root, WatchTree tree, Path procSys) {
     this.fd = fd;
     this.root = root;
@@ -90,7 +99,43 @@ final class TreeWatcher {
     if (wd < 0) {
       return;
     }
-    crawl(tree.attach(parent, name, wd), top, true, out);
+    WatchTree.Dir dir = tree.attachListed(parent, name, wd);
+    if (dir != null) {
+      crawl(dir, top, true, out);
+    } else { // a directory the events place elsewhere, not the one created here
+      listedElsewhere.put(wd, new Retry(parent, name));
+    }
+  }
+
+  /**
+   * Whether the directory at root-relative {@code path} now is the one {@code dir} watches (the
+   * kernel gives the same wd for the same inode).
+   */
+  boolean isWatchedAt(WatchTree.Dir dir, String path) throws EngineException {
+    return addWatch(root.resolve(path)) == dir.wd;
+  }
+
+  /**
+   * {@code moved} left its place and no MOVED_TO said where to. If a listing saw it under a
+   * directory it still is in, link it there and report what it holds (true); else it left the
+   * root.
+   */
+  boolean relinkWhereListed(WatchTree.Dir moved, EventBuffer out) throws EngineException {
+    Retry seen = listedElsewhere.remove(moved.wd);
+    if (seen == null || tree.get(seen.parent().wd) != seen.parent()) {
+      return false;
+    }
+    String parentPath = tree.path(seen.parent());
+    if (parentPath == null) {
+      return false;
+    }
+    String path = WatchTree.child(parentPath, seen.name());
+    if (!isWatchedAt(moved, path)) {
+      return false;
+    }
+    tree.move(moved, seen.parent(), seen.name());
+    crawl(moved, path, true, out);
+    return true;
   }
 
   /** Another event for {@code parent/name} says it was deleted or moved away: stop retrying. */
@@ -153,8 +198,14 @@ final class TreeWatcher {
         }
         // seen: a bind mount can show a directory again below itself; watch it once.
         if (wd >= 0 && seen.add(wd) && wd != tree.root().wd) {
-          dirs.push(tree.attach(dir, e.name(), wd));
-          paths.push(path);
+          WatchTree.Dir child =
+              report ? tree.attachListed(dir, e.name(), wd) : tree.attach(dir, e.name(), wd);
+          if (child != null) {
+            dirs.push(child);
+            paths.push(path);
+          } else {
+            listedElsewhere.put(wd, new Retry(dir, e.name()));
+          }
         }
       }
       if (report) {
@@ -168,14 +219,18 @@ final class TreeWatcher {
 
   /**
    * A read that started at {@code drainStartNanos} emptied the queue. If that was after the last
-   * listing, every kernel CREATE a listing could duplicate has been read: forget listed names.
+   * listing, every kernel CREATE a listing could duplicate has been read: forget listed names
+   * (and, once no MOVED_FROM waits, where listings saw directories placed elsewhere).
    */
-  void onDrained(long drainStartNanos) {
-    if (!listedDirs.isEmpty() && drainStartNanos - lastListingEndNanos > 0) {
+  void onDrained(long drainStartNanos, boolean noRenamePending) {
+    if (drainStartNanos - lastListingEndNanos > 0) {
       for (WatchTree.Dir d : listedDirs) {
         d.listed = null;
       }
       listedDirs.clear();
+      if (noRenamePending) {
+        listedElsewhere.clear(); // every rename queued before the listings has been paired
+      }
     }
   }
 

@@ -94,6 +94,34 @@ final class WatchTree {
     return dir;
   }
 
+  /**
+   * Like {@link #attach} for a directory found by a listing made because of an event, which
+   * shows the tree as it is now, possibly ahead of the queued events: a wd already linked
+   * elsewhere is a directory the events still place there (the rename that brings it here is
+   * queued), so it is left alone and null returned. A detached one (its MOVED_FROM is waiting
+   * for a MOVED_TO that may never come) has arrived here.
+   */
+  Dir attachListed(Dir parent, String name, int wd) {
+    Dir existing = byWd.get(wd);
+    if (existing != null && existing != root && path(existing) != null
+        && (existing.parent != parent || !existing.name.equals(name))) {
+      return null;
+    }
+    return attach(parent, name, wd);
+  }
+
+  /**
+   * Unlinks {@code dir} from its parent, keeping it resolvable by wd: it was renamed and where
+   * it went is not known yet, so nothing that happens in it has a path until it is re-linked.
+   */
+  void detach(Dir dir) {
+    if (dir.parent != null && dir.parent.children.get(dir.name) == dir) {
+      dir.parent.children.remove(dir.name);
+    }
+    dir.parent = null;
+    generation++;
+  }
+
   /** Re-links {@code dir} as {@code newParent/newName} (a rename inside the root). */
   void move(Dir dir, Dir newParent, String newName) {
     if (dir.parent != null && dir.parent.children.get(dir.name) == dir) {
@@ -108,9 +136,18 @@ final class WatchTree {
     generation++;
   }
 
-  /** Unlinks {@code parent/name} (deleted); the node stays resolvable until its IN_IGNORED. */
+  /**
+   * Unlinks {@code parent/name} (deleted); the node stays resolvable by wd until its IN_IGNORED,
+   * but has no path any more (a listing that finds its wd elsewhere may link it again: a
+   * directory reported deleted in the queue can have been moved before, the queue read late).
+   */
   Dir unlink(Dir parent, String name) {
-    return parent.children.remove(name);
+    Dir gone = parent.children.remove(name);
+    if (gone != null) {
+      gone.parent = null;
+      generation++;
+    }
+    return gone;
   }
 
   /** The kernel dropped the watch: forget it for good. */

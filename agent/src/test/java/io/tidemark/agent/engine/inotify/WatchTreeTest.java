@@ -68,13 +68,25 @@ class WatchTreeTest {
   }
 
   @Test
-  void unlink_deletedDir_stillResolvesForLateEventsUntilForgotten() {
+  void unlink_deletedDir_keepsItsWdUntilForgottenButHasNoPath() {
     WatchTree.Dir a = tree.attach(root, "a", 2);
     tree.unlink(root, "a");
     assertThat(root.children).isEmpty();
-    assertThat(tree.path(a)).isEqualTo("a");
+    assertThat(tree.get(2)).isSameAs(a);
+    assertThat(tree.path(a)).as("a listing finding its wd elsewhere may link it again").isNull();
     tree.forget(2);
     assertThat(tree.get(2)).isNull();
+  }
+
+  @Test
+  void attachListed_wdLinkedElsewhere_leftAlone() {
+    WatchTree.Dir a = tree.attach(root, "a", 2);
+    WatchTree.Dir b = tree.attach(root, "b", 3);
+    assertThat(tree.attachListed(b, "x", 2)).as("the events still place it at a").isNull();
+    assertThat(tree.path(a)).isEqualTo("a");
+    tree.detach(a); // its MOVED_FROM came
+    assertThat(tree.attachListed(b, "x", 2)).isSameAs(a);
+    assertThat(tree.path(a)).isEqualTo("b/x");
   }
 
   @Test
