@@ -3,7 +3,8 @@
 #   none      no fsmonitor, no untracked cache (git's default);
 #   watchman  git's sample hook templates/hooks--fsmonitor-watchman.sample (v2) + untracked cache,
 #             Watchman 4.9 watching the repo;
-#   tidemark  `tidemark git-install` (hook v2, untracked cache) + `tidemark agent` on the repo.
+#   tidemark  `tidemark git-install` (hook v2, untracked cache) + `tidemark agent` on the repo;
+#   tidemark-split  the same after `tidemark git-install --split-index` (core.splitIndex).
 # hyperfine with warm-up; before every run EDITS files are appended to (so each status has real
 # work and the hook has real changes to report). Each watcher runs only during its own section.
 # Also times each hook alone (HOOK 2 TOKEN, no edits) to show its own overhead.
@@ -70,6 +71,11 @@ start_agent "$repo" "$work/state" 47435 "$work/agent"
 "$here/tidemark" git-install "$repo" --agent-state "$work/state" >/dev/null
 git -C "$repo" status --porcelain >/dev/null
 hf tidemark "git -C $repo status --porcelain >/dev/null" --prepare "$prep"
+# the same with `git-install --split-index`: git writes a small index delta per status
+"$here/tidemark" git-install "$repo" --agent-state "$work/state" --split-index >/dev/null
+git -C "$repo" update-index --split-index
+git -C "$repo" status --porcelain >/dev/null
+hf tidemark-split "git -C $repo status --porcelain >/dev/null" --prepare "$prep"
 hook=$(git -C "$repo" config core.fsmonitor)
 ttok=$(cd "$repo" && "$hook" 2 "" | tr '\0' '\n' | sed -n 1p)
 hf tidemark-hook "cd $repo && $hook 2 '$ttok' >/dev/null"

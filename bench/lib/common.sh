@@ -32,7 +32,7 @@ cleanup() {
     fi
   done
   if mountpoint -q "$mnt" 2>/dev/null; then umount "$mnt" || umount -l "$mnt" || true; fi
-  rm -rf "$work"
+  if [ -n "${BENCH_KEEP:-}" ]; then note "logs kept in $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -72,12 +72,15 @@ build_tidemark() {
 }
 since_query() { "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$BENCH_CP" io.tidemark.bench.SinceQuery "$@" 2>/dev/null; }
 
-# start_agent ROOT STATE PORT LOG -> sets $agent_pid, waits for `ready`, sets $ready_ms (wall time
-# from launch to the ready line) and $ready_cursor. Extra env: TIDEMARK_JAVA_OPTS.
+# start_agent ROOT STATE PORT LOG [AGENT_ARGS...] -> sets $agent_pid, waits for `ready`, sets
+# $ready_ms (wall time from launch to the ready line) and $ready_cursor. Extra env:
+# TIDEMARK_JAVA_OPTS.
 start_agent() {
   local root=$1 st=$2 port=$3 log=$4 t0 deadline
+  shift 4
+  rm -f "$log.out" "$log.err"
   t0=$(now_ns)
-  "$here/tidemark" agent "$root" --state "$st" --listen "127.0.0.1:$port" >"$log.out" 2>"$log.err" &
+  "$here/tidemark" agent "$root" --state "$st" --listen "127.0.0.1:$port" "$@" >"$log.out" 2>"$log.err" &
   agent_pid=$!; pids+=("$agent_pid")
   deadline=$(( $(date +%s) + ${AGENT_TIMEOUT:-600} ))
   until head -n1 "$log.out" 2>/dev/null | grep -q '^ready '; do

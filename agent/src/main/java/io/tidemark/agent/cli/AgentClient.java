@@ -44,7 +44,7 @@ final class AgentClient implements AutoCloseable {
               refused(e)
                   ? "no agent at " + target + ": start one with `tidemark agent DIR`"
                   : "the agent at " + target + " is unavailable: " + description
-                      + (tls ? "" : " (if it serves TLS, pass --cacert)");
+                      + (tls ? "" : " (if it serves TLS, pass --tls-ca)");
           case UNAUTHENTICATED -> "the agent at " + target + " refused the call: " + description;
           case INVALID_ARGUMENT -> description;
           case DEADLINE_EXCEEDED ->

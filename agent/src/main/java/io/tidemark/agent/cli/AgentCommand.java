@@ -5,9 +5,11 @@ import io.tidemark.agent.journal.ProgressListener;
 import io.tidemark.agent.replication.ReplicationService;
 import io.tidemark.agent.runtime.AgentRuntime;
 import io.tidemark.agent.runtime.AgentSettings;
+import io.tidemark.agent.runtime.StateDirectory;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -72,16 +74,18 @@ public final class AgentCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     long startNs = System.nanoTime();
+    long startWallMs = System.currentTimeMillis();
     AgentSettings settings = settings();
     CountDownLatch stop = new CountDownLatch(1);
     StopSignals.onTerminate(stop::countDown);
     PrintStream err = System.err;
     ProgressListener progress = CrawlProgress.onTerminal(err);
     Path realRoot = settings.root().toRealPath();
+    Path stateDir = settings.stateDir() != null ? settings.stateDir() : StateDirectory.defaultFor(realRoot);
     AtomicReference<ReplicationService> replication = new AtomicReference<>();
     try (AgentRuntime agent = AgentRuntime.start(settings, progress, q -> {
       try {
-        replication.set(ReplicationService.create(q, realRoot));
+        replication.set(ReplicationService.create(q, realRoot, stateDir));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -92,13 +96,23 @@ public final class AgentCommand implements Callable<Integer> {
           + ", serving on " + agent.target() + " (state in " + agent.stateDir() + ")");
       System.out.println("ready " + agent.queries().currentCursor());
       System.out.flush();
-      log.info("ready in {} ms (JVM up {} ms)", (System.nanoTime() - startNs) / 1_000_000,
-          java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime());
+      long readyMs = (System.nanoTime() - startNs) / 1_000_000;
+      long readyWallMs = System.currentTimeMillis();
+      agent.releaseStartupMemory();
+      // JMX only after `ready`: loading it costs tens of ms
+      long jvmStartMs = ManagementFactory.getRuntimeMXBean().getStartTime();
+      log.info("ready in {} ms (JVM up {} ms, main at {} ms, command at {} ms; {})", readyMs,
+          readyWallMs - jvmStartMs, TidemarkMain.MAIN_STARTED_MS - jvmStartMs,
+          startWallMs - jvmStartMs, agent.startupPhases());
       agent.failure().thenRun(stop::countDown);
       stop.await();
       if (agent.failure().isDone()) {
         err.println("tidemark agent: " + TidemarkMain.describe(agent.failure().join()));
         return CliExit.FAILURE;
+      }
+    } finally {
+      if (replication.get() != null) {
+        replication.get().close(); // after the server: no stream writes to it any more
       }
     }
     return CliExit.OK;

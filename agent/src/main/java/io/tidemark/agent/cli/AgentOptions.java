@@ -36,7 +36,7 @@ final class AgentOptions {
   String token;
 
   @Option(
-      names = "--cacert",
+      names = {"--tls-ca", "--cacert"},
       paramLabel = "PEM",
       description = "use TLS, trusting the certificate(s) in PEM (the agent's cert or its CA)")
   Path caCert;
@@ -86,7 +86,7 @@ final class AgentOptions {
       return TlsChannelCredentials.newBuilder().trustManager(caCert.toFile()).build();
     } catch (IOException e) {
       throw new ParameterException(
-          spec.commandLine(), "cannot read --cacert " + caCert + ": " + e.getMessage());
+          spec.commandLine(), "cannot read --tls-ca " + caCert + ": " + e.getMessage());
     }
   }
 }

@@ -51,6 +51,7 @@ public final class StatusCommand implements Callable<Integer> {
           g.writeNumberField("journal_entries", status.getJournalEntries());
           g.writeNumberField("index_entries", status.getIndexEntries());
           g.writeNumberField("subscribers", status.getSubscribers());
+          g.writeStringField("state_dir", status.getStateDir());
           g.writeEndObject();
         }
         out.println();
@@ -64,6 +65,7 @@ public final class StatusCommand implements Callable<Integer> {
         out.printf("journal      %d entries%n", status.getJournalEntries());
         out.printf("index        %d paths%n", status.getIndexEntries());
         out.printf("subscribers  %d%n", status.getSubscribers());
+        out.printf("state dir    %s%n", status.getStateDir());
       }
       out.flush();
       return CliExit.OK;

@@ -24,14 +24,16 @@ public final class IgnoreRules {
   /** A replica's in-flight file (sync-peer's ReplicaWriter temp), at any depth. */
   public static final String REPLICA_TEMP_PREFIX = ".tidemark-tmp-";
 
-  private static final IgnoreRules NONE = new IgnoreRules(new IgnoreNode(List.of()), false);
+  private static final IgnoreRules NONE = new IgnoreRules(null);
 
+  /**
+   * Null without rules: JGit is not touched then. Its jar is signed, and the first class loaded
+   * from it costs a signature check of the whole jar (100-600 ms of the agent's start-up).
+   */
   private final IgnoreNode node;
-  private final boolean hasRules;
 
-  private IgnoreRules(IgnoreNode node, boolean hasRules) {
+  private IgnoreRules(IgnoreNode node) {
     this.node = node;
-    this.hasRules = hasRules;
   }
 
   /** Only the cookie rule. */
@@ -54,7 +56,7 @@ public final class IgnoreRules {
         rules.add(new FastIgnoreRule(glob.strip()));
       }
     }
-    return new IgnoreRules(new IgnoreNode(rules), !rules.isEmpty());
+    return rules.isEmpty() ? NONE : new IgnoreRules(new IgnoreNode(rules));
   }
 
   /** True when {@code path} ('/'-separated, root-relative) or one of its parents is ignored. */
@@ -62,7 +64,7 @@ public final class IgnoreRules {
     if (isCookie(path) || isReplicaTemp(path)) {
       return true;
     }
-    if (!hasRules) {
+    if (node == null) {
       return false;
     }
     int slash = path.indexOf('/');

@@ -3,6 +3,7 @@ package io.tidemark.agent.journal;
 import io.tidemark.proto.cursor.Cursor;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -59,6 +60,9 @@ import org.slf4j.LoggerFactory;
  *           "floor"      int64  compaction deleted every entry with seq &lt;= floor
  *           "live"       int64  number of live index entries
  *           "tombstones" int64  number of index tombstones
+ *           "horizon"    int64  cursors with seq &lt; horizon get freshInstance; every tombstone
+ *                               with last seq &lt;= horizon may have been pruned; horizon &lt;=
+ *                               floor. Missing in journals written before it existed: 0.
  * </pre>
  *
  * Every {@code append} is one atomic {@link WriteBatch}: journal records, index updates and the
@@ -70,19 +74,33 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>another epoch: {@code freshInstance}, no entries, the current cursor.
  *   <li>{@code seq > high seq}: not issued by this journal, {@link IllegalArgumentException}.
+ *   <li>{@code seq < horizon}: {@code freshInstance}, as for another epoch (see below).
  *   <li>{@code seq >= floor}: the journal records after it, in seq order.
- *   <li>{@code seq < floor} (compacted away): one entry per index path whose last seq is after the
- *       cursor, {@code CREATED} (created seq after the cursor), {@code MODIFIED} or {@code DELETED}
- *       (tombstone). Complete because no index key is ever removed.
+ *   <li>{@code horizon <= seq < floor} (compacted away): one entry per index path whose last seq
+ *       is after the cursor, {@code CREATED} (created seq after the cursor), {@code MODIFIED} or
+ *       {@code DELETED} (tombstone). Complete because the only index keys ever removed are
+ *       tombstones with last seq &lt;= horizon &lt;= the cursor's seq, which it would not list.
  * </ul>
  *
- * <h2>Tombstones are kept</h2>
+ * <h2>Tombstone horizon</h2>
  *
- * Compaction trims the journal, never the index, so every cursor of the current epoch stays
- * answerable. The cost is one index entry per path that ever existed under the root and was
- * deleted (about 60 bytes plus the path, before compression); re-creating a path reuses its entry.
- * Bounding that needs a tombstone horizon (cursors older than it get {@code freshInstance}); not
- * built yet.
+ * Compaction trims the journal; the index keeps answering the older cursors, and for that it
+ * keeps a tombstone per deleted path (about 60 bytes plus the path, before compression;
+ * re-creating a path reuses its entry). Past {@link JournalOptions#maxTombstones()} tombstones,
+ * {@link #compact} prunes the oldest ones down to three quarters of the bound, but only ones the
+ * journal no longer holds (last seq &lt;= floor): it picks the lowest horizon h &lt;= floor such
+ * that pruning every tombstone with last seq &lt;= h is enough (never splitting a seq), stores h
+ * in meta, then deletes those tombstones. A cursor with seq &gt;= h is still answered exactly: it
+ * saw every delete those tombstones record. A cursor with seq &lt; h might not have, so it gets
+ * {@code freshInstance} (start over with a full scan) instead of an answer that silently misses
+ * a delete. Storing h before deleting makes this hold for every reader snapshot and across a
+ * crash in between. Cursors at or after the floor never need tombstones (the journal records
+ * answer them), so the horizon lags the floor and cursors are refused only once tombstones
+ * outgrow their bound.
+ *
+ * <p>{@code append} does not journal a {@code DELETED} of a path with nothing live at or below it
+ * in the index ({@link IndexUpdate#isNoOp}): the coalescer sends such deletes where a create may
+ * have replaced an existing file, and they cost nothing when it had not.
  */
 public final class ChangeJournal implements AutoCloseable {
 
@@ -95,6 +113,7 @@ public final class ChangeJournal implements AutoCloseable {
   private static final byte[] FLOOR = JournalStore.bytes("floor");
   private static final byte[] LIVE = JournalStore.bytes("live");
   private static final byte[] TOMBSTONES = JournalStore.bytes("tombstones");
+  private static final byte[] HORIZON = JournalStore.bytes("horizon");
 
   private final JournalStore store;
   private final JournalOptions options;
@@ -105,10 +124,13 @@ public final class ChangeJournal implements AutoCloseable {
   private volatile long floor;
   private volatile long live;
   private volatile long tombstones;
+  private volatile long horizon;
+  /** No tombstone is older than this (0: not known yet); no use pruning before the floor is. */
+  private long oldestTombstone;
   private boolean closed;
 
   private ChangeJournal(JournalStore store, JournalOptions options, long epoch, long highSeq,
-      long floor, long live, long tombstones) {
+      long floor, long live, long tombstones, long horizon) {
     this.store = store;
     this.options = options;
     this.writeOptions = new WriteOptions().setSync(options.syncWrites());
@@ -117,6 +139,7 @@ public final class ChangeJournal implements AutoCloseable {
     this.floor = floor;
     this.live = live;
     this.tombstones = tombstones;
+    this.horizon = horizon;
   }
 
   /**
@@ -137,7 +160,8 @@ public final class ChangeJournal implements AutoCloseable {
         if (RecordCodec.decodeLong(format) == RecordCodec.FORMAT
             && rootName.equals(storedRoot == null ? null : RecordCodec.pathOf(storedRoot))) {
           return new ChangeJournal(store, options, meta(store, EPOCH), meta(store, HIGH_SEQ),
-              meta(store, FLOOR), meta(store, LIVE), meta(store, TOMBSTONES));
+              meta(store, FLOOR), meta(store, LIVE), meta(store, TOMBSTONES),
+              RecordCodec.decodeLong(store.db.get(store.meta, HORIZON), 0));
         }
         log.warn("journal in {} belongs to {}, not {}; starting a fresh journal instance",
             stateDir, storedRoot == null ? "?" : RecordCodec.pathOf(storedRoot), rootName);
@@ -157,7 +181,7 @@ public final class ChangeJournal implements AutoCloseable {
       batch.put(store.meta, FORMAT, RecordCodec.encodeLong(RecordCodec.FORMAT));
       batch.put(store.meta, EPOCH, RecordCodec.encodeLong(epoch));
       batch.put(store.meta, ROOT, JournalStore.bytes(root));
-      for (byte[] key : List.of(HIGH_SEQ, FLOOR, LIVE, TOMBSTONES)) {
+      for (byte[] key : List.of(HIGH_SEQ, FLOOR, LIVE, TOMBSTONES, HORIZON)) {
         batch.put(store.meta, key, RecordCodec.encodeLong(0));
       }
       store.db.write(sync, batch);
@@ -166,7 +190,7 @@ public final class ChangeJournal implements AutoCloseable {
       throw new JournalException("cannot initialise the journal", e);
     }
     log.info("new journal instance for {} (epoch {})", root, Long.toHexString(epoch));
-    return new ChangeJournal(store, options, epoch, 0, 0, 0, 0);
+    return new ChangeJournal(store, options, epoch, 0, 0, 0, 0, 0);
   }
 
   private static long meta(JournalStore store, byte[] key) throws RocksDBException {
@@ -175,9 +199,12 @@ public final class ChangeJournal implements AutoCloseable {
 
   /**
    * Journals {@code changes} as one atomic batch with consecutive seqs and updates the index
-   * ({@link IndexUpdate}). {@code statter} stats a root-relative path now, null if it is gone.
+   * ({@link IndexUpdate}). {@code statter} stats a root-relative path now, null if it is gone. A
+   * {@code DELETED} of a path with nothing live at or below it in the index (as of its place in
+   * the batch) is dropped: it gets no seq and no record, so a temporary file the coalescer could
+   * not net out leaves nothing.
    *
-   * @return the new high seq (unchanged when {@code changes} is empty)
+   * @return the new high seq (unchanged when {@code changes} is empty or all dropped)
    */
   public long append(List<Change> changes, Function<String, FileStat> statter) {
     open.readLock().lock();
@@ -192,9 +219,15 @@ public final class ChangeJournal implements AutoCloseable {
         IndexView view = new IndexView(store.db, store.index);
         try (view; WriteBatch batch = new WriteBatch()) {
           for (Change c : changes) {
+            if (IndexUpdate.isNoOp(c, view)) {
+              continue;
+            }
             seq++;
             batch.put(store.journal, RecordCodec.seqKey(seq), RecordCodec.encodeChange(c, now));
             IndexUpdate.apply(c, seq, view, statter);
+          }
+          if (seq == highSeq) {
+            return highSeq;
           }
           view.writeTo(batch);
           batch.put(store.meta, HIGH_SEQ, RecordCodec.encodeLong(seq));
@@ -226,6 +259,11 @@ public final class ChangeJournal implements AutoCloseable {
    * @throws IllegalStateException if the journal is not brand new
    */
   public void seedIndex(Map<String, FileStat> paths) {
+    seedIndex(paths.entrySet().iterator());
+  }
+
+  /** As {@link #seedIndex(Map)}, from paths handed out one by one (a crawl still under way). */
+  public void seedIndex(Iterator<? extends Map.Entry<String, FileStat>> paths) {
     open.readLock().lock();
     try {
       synchronized (this) {
@@ -236,7 +274,8 @@ public final class ChangeJournal implements AutoCloseable {
         long added = 0;
         WriteBatch batch = new WriteBatch();
         try {
-          for (Map.Entry<String, FileStat> e : paths.entrySet()) {
+          while (paths.hasNext()) {
+            Map.Entry<String, FileStat> e = paths.next();
             batch.put(store.index, RecordCodec.pathKey(e.getKey()),
                 RecordCodec.encodeIndex(IndexEntry.live(0, 0, e.getValue())));
             added++;
@@ -290,6 +329,11 @@ public final class ChangeJournal implements AutoCloseable {
               + " journal (seq " + since.seq() + " > " + high + "): it was not issued by this"
               + " agent; ask for changes without a cursor to get a current one");
         }
+        // Read from the same snapshot as the index: tombstones are deleted only after the
+        // horizon that refuses the cursors needing them is stored.
+        if (since.seq() < RecordCodec.decodeLong(store.db.get(store.meta, read, HORIZON), 0)) {
+          return ChangesAnswer.fresh(currentCursor());
+        }
         return since.seq() < floorNow
             ? JournalAnswers.fromIndex(store, read, since, high, prefix, limit)
             : JournalAnswers.fromJournal(store, read, since, high, prefix, limit);
@@ -306,43 +350,89 @@ public final class ChangeJournal implements AutoCloseable {
   /**
    * Drops journal entries beyond {@link JournalOptions#maxEntries()} or older than {@link
    * JournalOptions#maxAge()} (one range delete) and advances the floor; the index is kept, so
-   * older cursors are then answered from it.
+   * older cursors are then answered from it. Then, past {@link JournalOptions#maxTombstones()},
+   * prunes the oldest tombstones below the floor and raises the horizon (see the class doc).
    *
-   * @return how many entries were dropped
+   * @return how many journal entries were dropped
    */
   public long compact() {
     open.readLock().lock();
     try {
       synchronized (this) {
         checkOpen();
-        long high = highSeq;
-        long cut = Math.max(floor, high - options.maxEntries());
-        long tooOld = options.clock().millis() - options.maxAge().toMillis();
-        try (RocksIterator it = store.db.newIterator(store.journal)) {
-          for (it.seek(RecordCodec.seqKey(cut + 1)); it.isValid(); it.next()) {
-            if (RecordCodec.appendedAtMillis(it.value()) >= tooOld) {
-              break;
-            }
-            cut = RecordCodec.seqOf(it.key());
-          }
-        }
-        if (cut <= floor) {
-          return 0;
-        }
-        try (WriteBatch batch = new WriteBatch()) {
-          batch.deleteRange(store.journal, RecordCodec.seqKey(floor + 1), RecordCodec.seqKey(cut + 1));
-          batch.put(store.meta, FLOOR, RecordCodec.encodeLong(cut));
-          store.db.write(writeOptions, batch);
-        } catch (RocksDBException e) {
-          throw new JournalException("cannot compact the journal", e);
-        }
-        long dropped = cut - floor;
-        floor = cut;
-        log.debug("compacted {} journal entries, floor now {}", dropped, cut);
+        long dropped = trimJournal();
+        pruneTombstones();
         return dropped;
       }
     } finally {
       open.readLock().unlock();
+    }
+  }
+
+  private long trimJournal() {
+    long high = highSeq;
+    long cut = Math.max(floor, high - options.maxEntries());
+    long tooOld = options.clock().millis() - options.maxAge().toMillis();
+    try (RocksIterator it = store.db.newIterator(store.journal)) {
+      for (it.seek(RecordCodec.seqKey(cut + 1)); it.isValid(); it.next()) {
+        if (RecordCodec.appendedAtMillis(it.value()) >= tooOld) {
+          break;
+        }
+        cut = RecordCodec.seqOf(it.key());
+      }
+    }
+    if (cut <= floor) {
+      return 0;
+    }
+    try (WriteBatch batch = new WriteBatch()) {
+      batch.deleteRange(store.journal, RecordCodec.seqKey(floor + 1), RecordCodec.seqKey(cut + 1));
+      batch.put(store.meta, FLOOR, RecordCodec.encodeLong(cut));
+      store.db.write(writeOptions, batch);
+    } catch (RocksDBException e) {
+      throw new JournalException("cannot compact the journal", e);
+    }
+    long dropped = cut - floor;
+    floor = cut;
+    log.debug("compacted {} journal entries, floor now {}", dropped, cut);
+    return dropped;
+  }
+
+  /**
+   * Past the bound, prunes down to three quarters of it (so the full index scans stay rare), but
+   * only tombstones the journal no longer holds: the horizon never passes the floor.
+   */
+  private void pruneTombstones() {
+    long max = options.maxTombstones();
+    if (tombstones <= max || floor < oldestTombstone) {
+      return;
+    }
+    long target = max - max / 4;
+    TombstonePruner.Pick pick = TombstonePruner.pick(store, floor, highSeq, tombstones - target);
+    oldestTombstone = pick.oldestLeft();
+    if (pick.horizon() == 0) {
+      return; // every tombstone is newer than the floor: the journal still needs none of them
+    }
+    // Below the stored horizon only tombstones a crash left before their delete can be found.
+    long newHorizon = Math.max(pick.horizon(), horizon);
+    try {
+      if (newHorizon > horizon) {
+        // The horizon first: a reader whose snapshot misses a tombstone then refuses the cursors
+        // that needed it. A crash before the deletes only leaves tombstones nobody can ask for.
+        try (WriteBatch batch = new WriteBatch()) {
+          batch.put(store.meta, HORIZON, RecordCodec.encodeLong(newHorizon));
+          store.db.write(writeOptions, batch);
+        }
+        horizon = newHorizon;
+      }
+      long pruned = TombstonePruner.deleteUpTo(store, newHorizon, (batch, n) -> {
+        batch.put(store.meta, TOMBSTONES, RecordCodec.encodeLong(tombstones - n));
+        store.db.write(writeOptions, batch);
+        tombstones -= n;
+      });
+      log.info("pruned {} index tombstones; cursors before seq {} now get fresh_instance",
+          pruned, newHorizon);
+    } catch (RocksDBException e) {
+      throw new JournalException("cannot prune index tombstones", e);
     }
   }
 
@@ -389,6 +479,14 @@ public final class ChangeJournal implements AutoCloseable {
   /** Compaction deleted every entry with a seq at or below this. */
   public long floor() {
     return floor;
+  }
+
+  /**
+   * The oldest cursor seq still answered: older ones of this epoch get {@code freshInstance},
+   * because tombstones of deletes they have not seen were pruned. Never above {@link #floor()}.
+   */
+  public long horizon() {
+    return horizon;
   }
 
   /** Entries currently in the journal column family. */

@@ -8,8 +8,9 @@ import java.util.List;
  *
  * @param cursor where the next call should start: the journal's current cursor when everything
  *     was answered, or the seq of the last entry returned when {@code limit} cut the answer short
- * @param freshInstance the cursor came from another journal epoch: the caller must start over
- *     (full scan) from {@code cursor}; {@code entries} is then empty
+ * @param freshInstance the cursor came from another journal epoch, or is older than the tombstone
+ *     horizon: the caller must start over (full scan) from {@code cursor}; {@code entries} is then
+ *     empty
  * @param entries seq-ordered changes
  * @param fromIndex the cursor was older than what compaction kept, so the entries were built from
  *     the path index (one per path, net effect only, no renames)

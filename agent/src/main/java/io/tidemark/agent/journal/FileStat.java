@@ -22,6 +22,7 @@ public record FileStat(
 
   static final int S_IFMT = 0170000;
   static final int S_IFDIR = 0040000;
+  static final int S_IFREG = 0100000;
 
   private static final String ATTRIBUTES = "unix:size,lastModifiedTime,ctime,ino,mode";
 
@@ -51,6 +52,14 @@ public record FileStat(
         (Long) a.get("ino"),
         (Integer) a.get("mode"),
         null);
+  }
+
+  /**
+   * A stat nobody took (the path was gone again before it could be): only the type is known.
+   * Inode 0 differs from every real one, so a reconcile reports the path if it is there.
+   */
+  static FileStat unknown(boolean dir) {
+    return new FileStat(0, 0, 0, 0, dir ? S_IFDIR : S_IFREG, null);
   }
 
   /** A statter for {@link ChangeJournal#append}: resolves root-relative paths under {@code root}. */

@@ -7,10 +7,16 @@ import java.util.function.Function;
  * How one journalled change moves the path index. Every path whose state a change can alter gets
  * the change's seq, so "every path whose last seq is after the cursor" is a complete answer.
  *
+ * <p>The index follows the journal: a path is live in it exactly when replaying the journal
+ * leaves the path existing; the stat is the latest one known. A path already gone again when its
+ * change is appended therefore stays live with what the index knew (a later change, there must be
+ * one, says it is gone), and a {@code DELETED} of a path with nothing live at or below it changes
+ * nothing and is not journalled at all ({@link #isNoOp}).
+ *
  * <ul>
  *   <li>{@code CREATED}, {@code MODIFIED}, {@code ATTRIB}: the path is stat'ed now; a live entry
- *       with the new stat, or a tombstone if it is already gone. A path that is no longer a
- *       directory loses its children (tombstones).
+ *       with the new stat (if it is already gone: the stat the index had, or an unknown one). A
+ *       path that is no longer a directory loses its children (tombstones).
  *   <li>{@code DELETED}: tombstones for the path and every entry below it.
  *   <li>{@code RENAMED}: tombstones for the old path and everything below it; live entries for the
  *       new path and, re-keyed, for every child the index knew below the old path (each stat'ed
@@ -22,6 +28,16 @@ import java.util.function.Function;
 final class IndexUpdate {
 
   private IndexUpdate() {}
+
+  /**
+   * A {@code DELETED} of a path the index has nothing live at or below: the journal says it does
+   * not exist already, so the change would tell nobody anything. The coalescer publishes such
+   * deletes where a create may have replaced something (a file moved in onto an existing name,
+   * then deleted); for a temporary file the index never knew, they vanish here.
+   */
+  static boolean isNoOp(Change c, IndexView view) {
+    return c.kind() == ChangeKind.DELETED && !view.liveAtOrBelow(c.path());
+  }
 
   static void apply(Change c, long seq, IndexView view, Function<String, FileStat> statter) {
     switch (c.kind()) {
@@ -35,8 +51,8 @@ final class IndexUpdate {
       String path, boolean dir, long seq, IndexView view, Function<String, FileStat> statter) {
     FileStat stat = statter.apply(path);
     if (stat == null) {
-      delete(path, dir, seq, view);
-      return;
+      IndexEntry old = view.get(path);
+      stat = old != null && !old.tombstone() ? old.stat() : FileStat.unknown(dir);
     }
     putLive(path, stat, seq, view);
     if (!stat.isDir()) {
@@ -59,11 +75,10 @@ final class IndexUpdate {
     tombstoneBelow(to, seq, view);
     FileStat stat = statOrKnown(to, old, statter);
     if (stat == null) {
-      view.put(to, IndexEntry.tombstone(seq, dir));
-    } else {
-      putLive(to, stat, seq, view);
+      stat = FileStat.unknown(dir);
     }
-    if (!dir && (stat == null || !stat.isDir())) {
+    putLive(to, stat, seq, view);
+    if (!dir && !stat.isDir()) {
       return;
     }
     for (Map.Entry<String, IndexEntry> e : moved.entrySet()) {

@@ -1,7 +1,9 @@
 package io.tidemark.agent.journal;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.TreeMap;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDB;
@@ -81,6 +83,44 @@ final class IndexView implements AutoCloseable {
     out.putAll(mine);
     out.remove("");
     return out;
+  }
+
+  /** A live entry at {@code path} or anywhere below it. Stops at the first one found. */
+  boolean liveAtOrBelow(String path) {
+    if (path.isEmpty()) {
+      return true; // the root itself always exists
+    }
+    IndexEntry own = get(path);
+    if (own != null && !own.tombstone()) {
+      return true;
+    }
+    String prefix = path + "/";
+    NavigableMap<String, IndexEntry> mine = pending.subMap(prefix, true, path + "0", false);
+    for (IndexEntry e : mine.values()) {
+      if (!e.tombstone()) {
+        return true;
+      }
+    }
+    if (iterator == null) {
+      iterator = db.newIterator(cf);
+    }
+    RocksIterator it = iterator;
+    byte[] start = RecordCodec.pathKey(prefix);
+    for (it.seek(start); it.isValid(); it.next()) {
+      byte[] key = it.key();
+      if (!startsWith(key, start)) {
+        break;
+      }
+      if (!RecordCodec.isTombstone(it.value()) && !mine.containsKey(RecordCodec.pathOf(key))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean startsWith(byte[] key, byte[] prefix) {
+    return key.length >= prefix.length
+        && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
   }
 
   void writeTo(WriteBatch batch) throws RocksDBException {

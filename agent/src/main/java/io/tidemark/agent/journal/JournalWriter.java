@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -32,8 +33,17 @@ public final class JournalWriter extends AbstractBehavior<JournalWriter.Command>
     }
   }
 
-  /** Crawl the root and journal what differs from the index (startup, overflow). */
-  public record Reconcile(String reason, ActorRef<Reconciled> replyTo) implements Command {}
+  /**
+   * Crawl the root and journal what differs from the index (startup, overflow). {@code startup}:
+   * the agent's first reconcile, which may seed a brand-new journal and is answered by the
+   * reconcile handed to {@link #create} when there is one.
+   */
+  public record Reconcile(String reason, ActorRef<Reconciled> replyTo, boolean startup)
+      implements Command {
+    public Reconcile(String reason, ActorRef<Reconciled> replyTo) {
+      this(reason, replyTo, false);
+    }
+  }
 
   /** The answer to {@link Reconcile}; {@code failure} is null on success. */
   public record Reconciled(ReconcileResult result, Throwable failure) {}
@@ -62,6 +72,7 @@ public final class JournalWriter extends AbstractBehavior<JournalWriter.Command>
   private final AfterAppend after;
   private final ProgressListener progress;
   private final Consumer<String> reconcileLog;
+  private Reconciler.Pending startup;
 
   public static Behavior<Command> create(
       ChangeJournal journal,
@@ -70,12 +81,28 @@ public final class JournalWriter extends AbstractBehavior<JournalWriter.Command>
       AfterAppend after,
       ProgressListener progress,
       Duration compactEvery) {
+    return create(journal, root, ignored, after, progress, compactEvery, null);
+  }
+
+  /**
+   * @param startup a reconcile started before this actor (the agent's startup crawl, begun once
+   *     the engine watched, maybe finished already): the startup {@link Reconcile} answers with
+   *     its result instead of crawling again. Null to crawl then.
+   */
+  public static Behavior<Command> create(
+      ChangeJournal journal,
+      Path root,
+      Predicate<String> ignored,
+      AfterAppend after,
+      ProgressListener progress,
+      Duration compactEvery,
+      Reconciler.Pending startup) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
                 timers -> {
                   timers.startTimerWithFixedDelay(CompactTick.INSTANCE, compactEvery);
-                  return new JournalWriter(ctx, journal, root, ignored, after, progress);
+                  return new JournalWriter(ctx, journal, root, ignored, after, progress, startup);
                 }));
   }
 
@@ -85,8 +112,10 @@ public final class JournalWriter extends AbstractBehavior<JournalWriter.Command>
       Path root,
       Predicate<String> ignored,
       AfterAppend after,
-      ProgressListener progress) {
+      ProgressListener progress,
+      Reconciler.Pending startup) {
     super(context);
+    this.startup = startup;
     this.journal = journal;
     this.root = root;
     this.ignored = ignored;
@@ -102,30 +131,37 @@ public final class JournalWriter extends AbstractBehavior<JournalWriter.Command>
         .onMessage(Reconcile.class, this::onReconcile)
         .onMessageEquals(CompactTick.INSTANCE, this::onCompact)
         .onMessage(Barrier.class, this::onBarrier)
+        .onSignal(PostStop.class, stop -> onStop())
         .build();
   }
 
   private Behavior<Command> onAppend(Append append) {
-    if (!append.changes().isEmpty()) {
-      long high = journal.append(append.changes(), FileStat.under(root));
+    long before = journal.highSeq();
+    long high = journal.append(append.changes(), FileStat.under(root));
+    if (high != before) { // all of it may have been dropped (deletes of paths never journalled)
       after.appended(high);
     }
     append.cookies().forEach(after::cookieArrived);
     return this;
   }
 
-  private boolean firstReconcile = true;
-
   private Behavior<Command> onReconcile(Reconcile reconcile) {
-    reconcileLog.accept(reconcile.reason());
     Reconciled answer;
     try {
       long before = journal.highSeq();
-      // The first reconcile is the startup one: no cursor of this journal is out yet (the agent
-      // serves only once it is done), so a brand-new journal is seeded without CREATED records.
-      boolean first = firstReconcile;
-      firstReconcile = false;
-      ReconcileResult result = Reconciler.reconcile(root, journal, ignored, progress, first);
+      ReconcileResult result;
+      if (reconcile.startup() && startup != null) {
+        Reconciler.Pending started = startup;
+        startup = null;
+        try (started) {
+          result = started.finish();
+        }
+      } else {
+        reconcileLog.accept(reconcile.reason());
+        // Only the startup reconcile may seed a brand-new journal: no cursor of it is out yet
+        // (the agent serves only once it is done).
+        result = Reconciler.reconcile(root, journal, ignored, progress, reconcile.startup());
+      }
       if (journal.highSeq() != before) {
         after.appended(journal.highSeq());
       }
@@ -135,6 +171,13 @@ public final class JournalWriter extends AbstractBehavior<JournalWriter.Command>
       answer = new Reconciled(null, e);
     }
     reconcile.replyTo().tell(answer);
+    return this;
+  }
+
+  private Behavior<Command> onStop() {
+    if (startup != null) {
+      startup.close(); // stopped before the first reconcile: abandon the crawl
+    }
     return this;
   }
 

@@ -99,8 +99,25 @@ final class RecordCodec {
     return IndexEntry.live(seq, created, new FileStat(size, mtime, ctime, ino, mode, hash));
   }
 
+  /** The tombstone flag of an encoded index entry, without decoding the rest. */
+  static boolean isTombstone(byte[] v) {
+    checkFormat(v[0]);
+    return (v[1] & TOMBSTONE) != 0;
+  }
+
+  /** The last seq of an encoded index entry, without decoding the rest. */
+  static long lastSeqOf(byte[] v) {
+    checkFormat(v[0]);
+    return ByteBuffer.wrap(v, 2, 8).getLong();
+  }
+
   static byte[] encodeLong(long v) {
     return ByteBuffer.allocate(8).putLong(v).array();
+  }
+
+  /** A meta value that older journals may not have: {@code absent} when it is missing. */
+  static long decodeLong(byte[] v, long absent) {
+    return v == null ? absent : decodeLong(v);
   }
 
   static long decodeLong(byte[] v) {

@@ -57,6 +57,12 @@ final class PeerStream implements StreamObserver<PeerMessage> {
   private static final HexFormat HEX = HexFormat.of();
   static final int PAGE = 512;
   private static final int MANIFEST_BATCH = 256;
+  /**
+   * Bytes gRPC may queue for this stream before {@code isReady} turns false. The default (32 KiB)
+   * is less than one file of a typical tree, so the sender stopped and waited for the transport on
+   * nearly every file; 1 MiB lets it run a few files ahead (memory per peer stays bounded by it).
+   */
+  static final int READY_THRESHOLD = 1 << 20;
   private static final BlockSignature EMPTY = SignatureGenerator.of(new byte[0]);
 
   private final ServerCallStreamObserver<SourceMessage> out;
@@ -95,6 +101,7 @@ final class PeerStream implements StreamObserver<PeerMessage> {
     this.tree = tree;
     this.signatures = signatures;
     out.setOnReadyHandler(this::wake);
+    out.setOnReadyThreshold(READY_THRESHOLD);
     out.setOnCancelHandler(this::close);
   }
 
@@ -213,6 +220,7 @@ final class PeerStream implements StreamObserver<PeerMessage> {
       }
     } finally {
       close();
+      encoder.close();
       if (halfClosed) {
         try {
           out.onCompleted();
@@ -369,7 +377,8 @@ final class PeerStream implements StreamObserver<PeerMessage> {
       case SYMLINK -> send(msg().setSymlink(Symlink.newBuilder().setPath(e.path()).setTarget(e.target())));
       case FILE -> {
         String known = sent.get(e.path());
-        BlockSignature basis = known == null ? null : signatures.get(known).orElse(null);
+        BlockSignature basis = known == null ? null
+            : signatures.get(known).orElseGet(() -> sent.signature(e.path(), known));
         if (basis != null) {
           sendFile(e.path(), basis, HEX.parseHex(known), false);
         } else if (created && known == null) {
@@ -385,7 +394,9 @@ final class PeerStream implements StreamObserver<PeerMessage> {
     for (Want w; (w = wants.poll()) != null; ) {
       SourceTree.Entry e = tree.stat(w.getPath());
       if (e == null) {
-        send(msg().setWantDone(WantDone.newBuilder().setPath(w.getPath())));
+        // gone: the peer keeps wanting it until the record that moved it reaches the peer; a
+        // fifo or the like is there but not replicated, nothing to wait for
+        send(msg().setWantDone(WantDone.newBuilder().setPath(w.getPath()).setGone(tree.absent(w.getPath()))));
         continue;
       }
       switch (e.type()) {
@@ -400,7 +411,7 @@ final class PeerStream implements StreamObserver<PeerMessage> {
           tree.walk(e.path(), subtree::add);
           for (SourceTree.Entry s : subtree) {
             if (s.type() == SourceTree.Type.FILE) {
-              sendFile(s.path(), EMPTY, new byte[0], true);
+              sendFile(s.path(), EMPTY, new byte[0], false); // part of the answer, not one itself
             } else {
               sendEntry(s, false);
             }
@@ -434,17 +445,18 @@ final class PeerStream implements StreamObserver<PeerMessage> {
       if (before == null || before.type() != SourceTree.Type.FILE) {
         unsent.add(path); // gone since: a later record covers it, content owed
         if (replyToWant) {
-          send(msg().setWantDone(WantDone.newBuilder().setPath(path)));
+          send(msg().setWantDone(WantDone.newBuilder().setPath(path).setGone(true)));
         }
         return;
       }
       send(msg().setFileBegin(FileBegin.newBuilder().setPath(path)
           .setBasisHash(ByteString.copyFrom(basisHash)).setReplyToWant(replyToWant)));
-      SignatureGenerator next = SignatureGenerator.forLength(in.size());
+      SignatureGenerator next = SignatureGenerator.forCache(in.size());
       DeltaSummary summary;
       try {
         summary = encoder.encode(basis, in, frame -> {
           try {
+            // a copy: an in-process transport hands the message over without serialising it
             send(msg().setDeltaFrame(DeltaFrame.newBuilder().setFrame(ByteString.copyFrom(frame))));
           } catch (InterruptedException ex) {
             throw new Interrupted(ex);
@@ -468,8 +480,9 @@ final class PeerStream implements StreamObserver<PeerMessage> {
         end.setMode(after.mode()).setMtimeNs(after.mtimeNs());
       }
       send(msg().setFileEnd(end));
-      signatures.put(summary.sha256(), next.finish());
-      sent.put(path, summary.sha256Hex());
+      BlockSignature signature = next.finish();
+      signatures.put(summary.sha256(), signature);
+      sent.put(path, summary.sha256Hex(), signature);
       owner.countFile(summary);
     }
   }

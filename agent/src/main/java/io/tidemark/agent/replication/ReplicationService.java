@@ -25,12 +25,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * the journal, and answers the {@code Flush} barrier.
  *
  * <pre>{@code
- * ReplicationService replication = ReplicationService.create(queries, root);
- * AgentServer.builder(queries).addService(replication.service()).start();
- * replication.awaitAllPeersAt(queries.currentCursor(), Duration.ofSeconds(10));
+ * try (ReplicationService replication = ReplicationService.create(queries, root, stateDir)) {
+ *   AgentServer.builder(queries).addService(replication.service()).start();
+ *   replication.awaitAllPeersAt(queries.currentCursor(), Duration.ofSeconds(10));
+ * }
  * }</pre>
  */
-public final class ReplicationService {
+public final class ReplicationService implements AutoCloseable {
   /** Signatures of sent versions kept for delta encoding without a signature upload. */
   public static final long DEFAULT_SIGNATURE_CACHE_BYTES = 256L << 20;
   private static final int SENT_VERSIONS_PER_PEER = 1_000_000;
@@ -45,16 +46,46 @@ public final class ReplicationService {
   private final AtomicLong wireBytes = new AtomicLong();
   private final AtomicLong literalBytes = new AtomicLong();
 
-  private ReplicationService(JournalQueries journal, SourceTree tree, SignatureCache signatures) {
+  private final SentVersionsStore store;
+
+  private ReplicationService(
+      JournalQueries journal, SourceTree tree, SignatureCache signatures, SentVersionsStore store) {
     this.journal = journal;
     this.tree = tree;
     this.signatures = signatures;
+    this.store = store;
   }
 
-  /** @throws IOException when {@code root} cannot be resolved */
+  /**
+   * A service that remembers what it sent each peer only while it runs (tests, benchmarks).
+   *
+   * @throws IOException when {@code root} cannot be resolved
+   */
   public static ReplicationService create(JournalQueries journal, Path root) throws IOException {
     return new ReplicationService(
-        journal, new SourceTree(root), new SignatureCache(DEFAULT_SIGNATURE_CACHE_BYTES));
+        journal, new SourceTree(root), new SignatureCache(DEFAULT_SIGNATURE_CACHE_BYTES), null);
+  }
+
+  /**
+   * A service that keeps what it sent each peer (with the signatures) in {@code stateDir}, the
+   * agent's state dir, so the first edit of a file after an agent restart needs no signature
+   * upload either. {@link #close()} it after the server has stopped.
+   *
+   * @throws IOException when {@code root} cannot be resolved or the store cannot be created
+   */
+  public static ReplicationService create(JournalQueries journal, Path root, Path stateDir)
+      throws IOException {
+    SourceTree tree = new SourceTree(root);
+    return new ReplicationService(journal, tree,
+        new SignatureCache(DEFAULT_SIGNATURE_CACHE_BYTES), SentVersionsStore.open(stateDir));
+  }
+
+  /** Closes the store of sent versions; streams still running stop remembering. */
+  @Override
+  public void close() {
+    if (store != null) {
+      store.close();
+    }
   }
 
   /** The gRPC service to add to the agent's server. */
@@ -159,7 +190,8 @@ public final class ReplicationService {
   }
 
   SentVersions sentVersions(String peerName) {
-    return sent.computeIfAbsent(peerName, n -> new SentVersions(SENT_VERSIONS_PER_PEER));
+    return sent.computeIfAbsent(peerName, n -> store == null
+        ? SentVersions.inMemory(SENT_VERSIONS_PER_PEER) : SentVersions.stored(store, n));
   }
 
   void peerAcked() {

@@ -1,5 +1,6 @@
 package io.tidemark.agent.replication;
 
+import io.tidemark.proto.delta.BlockSignature;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -8,22 +9,55 @@ import java.util.Map;
  * What the source last sent one peer (by peer name, kept across reconnects): root-relative path
  * → SHA-256 (hex) of that content. Naming this hash as the basis lets the source encode a delta
  * from its {@link io.tidemark.proto.delta.SignatureCache} without asking the peer for a signature.
- * Follows renames and deletes; bounded (least recently used forgotten first; a forgotten path
- * only costs a signature round trip). Thread-safe.
+ * Follows renames and deletes.
+ *
+ * <p>{@link #inMemory} is bounded (least recently used forgotten first) and lost with the agent;
+ * {@link #stored} lives in the agent's state dir with each version's signature too, so the first
+ * edit after an agent restart still needs no signature upload. Either way a forgotten or stale
+ * entry only costs a signature round trip: the peer verifies every file. Thread-safe.
  */
 final class SentVersions {
   private final int maxEntries;
   private final LinkedHashMap<String, String> hashes = new LinkedHashMap<>(64, 0.75f, true);
+  private final SentVersionsStore store;
+  private final String peer;
 
-  SentVersions(int maxEntries) {
+  private SentVersions(int maxEntries, SentVersionsStore store, String peer) {
     this.maxEntries = maxEntries;
+    this.store = store;
+    this.peer = peer;
+  }
+
+  static SentVersions inMemory(int maxEntries) {
+    return new SentVersions(maxEntries, null, null);
+  }
+
+  static SentVersions stored(SentVersionsStore store, String peer) {
+    return new SentVersions(0, store, peer);
   }
 
   synchronized String get(String path) {
+    if (store != null) {
+      SentVersionsStore.Sent s = store.get(peer, path);
+      return s == null ? null : s.sha256Hex();
+    }
     return hashes.get(path);
   }
 
-  synchronized void put(String path, String sha256Hex) {
+  /** The signature of the version with {@code sha256Hex} last sent at {@code path}, when kept. */
+  synchronized BlockSignature signature(String path, String sha256Hex) {
+    if (store == null) {
+      return null;
+    }
+    SentVersionsStore.Sent s = store.get(peer, path);
+    return s != null && s.sha256Hex().equals(sha256Hex) ? s.signature() : null;
+  }
+
+  synchronized void put(String path, String sha256Hex, BlockSignature signature) {
+    if (store != null) {
+      store.put(peer, path, sha256Hex, signature);
+      return;
+    }
     hashes.put(path, sha256Hex);
     if (hashes.size() > maxEntries) {
       Iterator<String> eldest = hashes.keySet().iterator();
@@ -34,12 +68,20 @@ final class SentVersions {
 
   /** Forgets {@code path} and everything under it. */
   synchronized void remove(String path) {
+    if (store != null) {
+      store.remove(peer, path);
+      return;
+    }
     String prefix = path + "/";
     hashes.keySet().removeIf(p -> p.equals(path) || p.startsWith(prefix));
   }
 
   /** Moves {@code from} (and everything under it) to {@code to}, replacing what {@code to} held. */
   synchronized void rename(String from, String to) {
+    if (store != null) {
+      store.rename(peer, from, to);
+      return;
+    }
     remove(to);
     String prefix = from + "/";
     Map<String, String> moved = new LinkedHashMap<>();

@@ -61,6 +61,11 @@ final class SourceTree {
     }
   }
 
+  /** Nothing is at {@code path} (the last component not followed): gone, not merely unreplicated. */
+  boolean absent(String path) {
+    return !plausible(path) || Files.notExists(root.resolve(path), LinkOption.NOFOLLOW_LINKS);
+  }
+
   /** Opens a regular file without following a link; null when it is gone or not a file. */
   FileChannel open(String path) {
     try {

@@ -22,6 +22,7 @@ final class AgentQueries implements JournalQueries {
   private final String root;
   private final String engine;
   private final Supplier<String> state;
+  private final String stateDir;
 
   AgentQueries(
       ChangeJournal journal,
@@ -29,13 +30,15 @@ final class AgentQueries implements JournalQueries {
       AppendListeners listeners,
       String root,
       String engine,
-      Supplier<String> state) {
+      Supplier<String> state,
+      String stateDir) {
     this.journal = journal;
     this.cookies = cookies;
     this.listeners = listeners;
     this.root = root;
     this.engine = engine;
     this.state = state;
+    this.stateDir = stateDir;
   }
 
   @Override
@@ -74,6 +77,7 @@ final class AgentQueries implements JournalQueries {
         currentCursor(),
         journal.journalEntries(),
         journal.indexEntries(),
-        state.get());
+        state.get(),
+        stateDir);
   }
 }

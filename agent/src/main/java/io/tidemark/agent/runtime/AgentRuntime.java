@@ -2,8 +2,6 @@ package io.tidemark.agent.runtime;
 
 import io.tidemark.agent.engine.EngineConfig;
 import io.tidemark.agent.engine.EngineFactory;
-import io.tidemark.agent.engine.EventSink;
-import io.tidemark.agent.engine.FsEvent;
 import io.tidemark.agent.engine.WatchEngine;
 import io.tidemark.agent.git.FsmonitorEndpoint;
 import io.tidemark.agent.git.FsmonitorEndpointFile;
@@ -12,6 +10,7 @@ import io.tidemark.agent.ignore.IgnoreRules;
 import io.tidemark.agent.journal.ChangeJournal;
 import io.tidemark.agent.journal.JournalWriter;
 import io.tidemark.agent.journal.ProgressListener;
+import io.tidemark.agent.journal.Reconciler;
 import io.tidemark.agent.service.AgentServer;
 import io.tidemark.agent.service.JournalQueries;
 import io.tidemark.agent.watch.WatchRoot;
@@ -23,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -42,6 +42,14 @@ import org.slf4j.LoggerFactory;
  * open the journal, start the engine (from here every change is heard), reconcile the index with
  * the disk (what changed while no agent ran), then serve. {@link #close()} stops in reverse and
  * journals everything heard before it.
+ *
+ * <p>The actors that journal live events ({@link WatchRoot}, {@link JournalWriter}) are not on
+ * that path: the actor system is created on a thread of its own from the first moment (class
+ * loading and config parsing, 0.3-2 s on a loaded 2-CPU machine, longer than the whole crawl),
+ * and the startup reconcile is journalled by {@code start} itself, the journal's only writer until
+ * the actors exist. Events heard meanwhile wait in a {@link DeferredSink} and are journalled,
+ * after the reconcile, as soon as the actors are up; a sync-to-now query waits for that, a plain
+ * query simply does not see them yet (as with any event still in the settle window).
  */
 public final class AgentRuntime implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AgentRuntime.class);
@@ -49,31 +57,32 @@ public final class AgentRuntime implements AutoCloseable {
 
   private final StateDirectory state;
   private final ChangeJournal journal;
-  private final ActorSystem<Void> system;
-  private final ActorRef<JournalWriter.Command> writer;
-  private final ActorRef<WatchRoot.Command> watchRoot;
+  private final CompletableFuture<ActorSystem<Void>> system;
+  private final CompletableFuture<Actors> actors;
   private final WatchEngine engine;
   private final SyncCookies cookies;
   private final AgentQueries queries;
-  private final CompletableFuture<Void> ready;
   private final CompletableFuture<Throwable> failed;
   private AgentServer server;
   private FsmonitorEndpoint fsmonitor;
+  private final StartupPhases phases;
   private boolean closed;
 
-  private record Actors(ActorRef<JournalWriter.Command> writer, ActorRef<WatchRoot.Command> root) {}
+  private record Actors(
+      ActorSystem<Void> system,
+      ActorRef<JournalWriter.Command> writer,
+      ActorRef<WatchRoot.Command> root) {}
 
   private AgentRuntime(Builder b) {
     this.state = b.state;
     this.journal = b.journal;
     this.system = b.system;
-    this.writer = b.actors.writer();
-    this.watchRoot = b.actors.root();
+    this.actors = b.actors;
     this.engine = b.engine;
     this.cookies = b.cookies;
     this.queries = b.queries;
-    this.ready = b.ready;
     this.failed = b.failed;
+    this.phases = b.phases;
   }
 
   /**
@@ -92,59 +101,67 @@ public final class AgentRuntime implements AutoCloseable {
     Path stateDir =
         settings.stateDir() != null ? settings.stateDir() : StateDirectory.defaultFor(root);
     Builder b = new Builder();
-    // Creating the actor system is mostly class loading and config parsing; it needs nothing
-    // from the journal or the engine, so it runs while they open (2 cores: ~0.4-1.5 s less).
-    CompletableFuture<ActorSystem<Void>> system =
+    StartupPhases phases = new StartupPhases();
+    b.phases = phases;
+    long systemStart = System.nanoTime();
+    b.system =
         CompletableFuture.supplyAsync(
-            () -> ActorSystem.create(Behaviors.empty(), "tidemark"),
+            () -> {
+              ActorSystem<Void> s = ActorSystem.create(Behaviors.empty(), "tidemark");
+              phases.markParallel("actor system", systemStart);
+              return s;
+            },
             r -> Thread.ofPlatform().name("tidemark-actor-system-start").daemon().start(r));
     try {
       b.state = StateDirectory.claim(stateDir, root);
+      phases.mark("state dir");
     } catch (IOException | RuntimeException | Error e) {
-      system.thenAccept(ActorSystem::terminate);
+      b.system.thenAccept(ActorSystem::terminate);
       throw e;
     }
     AgentRuntime runtime = null;
     try {
       IgnoreRules ignore = IgnoreRules.load(root, settings.ignoreGlobs());
+      phases.mark("ignore rules");
       b.journal = ChangeJournal.open(b.state.path(), root, settings.journal());
+      phases.mark("journal open");
       b.cookies = new SyncCookies(root);
       AppendListeners listeners = new AppendListeners();
       b.failed = new CompletableFuture<>();
-      b.ready = new CompletableFuture<>();
       b.engine = EngineFactory.create(settings.engine(), engineConfig);
-      b.system = join(system);
-      b.actors = spawn(b, settings, root, ignore, listeners, progress);
-      ActorRef<WatchRoot.Command> watch = b.actors.root();
-      b.engine.start(
-          new EventSink() {
-            @Override
-            public void onEvents(List<FsEvent> batch) {
-              watch.tell(new WatchRoot.EngineBatch(List.copyOf(batch)));
-            }
-
-            @Override
-            public void onFailure(Throwable cause) {
-              watch.tell(new WatchRoot.EngineFailed(cause));
-            }
-          });
-      watch.tell(WatchRoot.Begin.INSTANCE);
-      awaitReady(b.ready, b.failed);
-      // The startup crawl's maps (every path with its stat, the whole index) are garbage now:
-      // one full collection here lets the heap shrink back (MaxHeapFreeRatio in the launcher)
-      // instead of holding the crawl's peak for the agent's lifetime. bench/memory.sh: 100k
-      // files, RSS per file 686 -> see the commit message.
-      System.gc();
+      DeferredSink sink = new DeferredSink();
+      b.engine.start(sink);
+      phases.mark("engine start");
+      // Watching from here on, so the startup crawl can begin; the actor system is still being
+      // created meanwhile.
+      Predicate<String> ignored = path -> isIgnored(ignore, root, path);
+      b.startupReconcile = Reconciler.start(root, b.journal, ignored, progress, true);
+      b.startupReconcile.finish();
+      phases.mark("reconcile");
+      // The journal holds what changed while no agent ran: live events go to the actors from
+      // now on, as soon as they exist (the writer's startup reconcile answers with the result
+      // above).
+      b.actors = b.system.thenApply(s -> {
+        Actors a = spawn(s, b, settings, root, ignore, ignored, listeners, progress);
+        sink.attach(a.root());
+        a.root().tell(WatchRoot.Begin.INSTANCE);
+        phases.markParallel("actors up", systemStart);
+        return a;
+      });
+      b.actors.whenComplete((a, e) -> {
+        if (e != null) {
+          log.error("the actor system did not start: {}", e.toString());
+          b.failed.complete(e instanceof CompletionException ce ? ce.getCause() : e);
+        }
+      });
       b.queries =
           new AgentQueries(b.journal, b.cookies, listeners, root.toString(), b.engine.name(),
-              () -> "watching");
+              () -> "watching", b.state.path().toAbsolutePath().toString());
       runtime = new AgentRuntime(b);
       runtime.serve(settings, extraServices.apply(b.queries));
+      phases.mark("serve");
       return runtime;
     } catch (IOException | RuntimeException | Error e) {
-      if (b.system == null) {
-        system.thenAccept(ActorSystem::terminate);
-      }
       if (runtime != null) {
         runtime.close();
       } else {
@@ -154,33 +171,15 @@ public final class AgentRuntime implements AutoCloseable {
     }
   }
 
-  private static ActorSystem<Void> join(CompletableFuture<ActorSystem<Void>> system)
-      throws IOException {
-    try {
-      return system.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while starting", e);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException re) {
-        throw re;
-      }
-      if (cause instanceof Error err) {
-        throw err;
-      }
-      throw asIo(cause);
-    }
-  }
-
   private static Actors spawn(
+      ActorSystem<Void> system,
       Builder b,
       AgentSettings settings,
       Path root,
       IgnoreRules ignore,
+      Predicate<String> ignored,
       AppendListeners listeners,
       ProgressListener progress) {
-    Predicate<String> ignored = path -> isIgnored(ignore, root, path);
     JournalWriter.AfterAppend after =
         new JournalWriter.AfterAppend() {
           @Override
@@ -194,20 +193,21 @@ public final class AgentRuntime implements AutoCloseable {
           }
         };
     ActorRef<JournalWriter.Command> writer =
-        b.system.systemActorOf(
-            JournalWriter.create(b.journal, root, ignored, after, progress, Duration.ofMinutes(1)),
+        system.systemActorOf(
+            JournalWriter.create(b.journal, root, ignored, after, progress, Duration.ofMinutes(1),
+                b.startupReconcile),
             "journal",
             DispatcherSelector.fromConfig("tidemark.blocking-io-dispatcher"));
     WatchRoot.Settings rootSettings =
         new WatchRoot.Settings(
-            settings.coalescer(), ignore, settings.minReconcileInterval(), System::nanoTime);
+            settings.coalescer(), ignore, settings.minReconcileInterval(), System::nanoTime, true);
     Consumer<Throwable> fatal = b.failed::complete;
     ActorRef<WatchRoot.Command> watch =
-        b.system.systemActorOf(
-            WatchRoot.create(writer, rootSettings, b.ready, fatal),
+        system.systemActorOf(
+            WatchRoot.create(writer, rootSettings, new CompletableFuture<>(), fatal),
             "watch-root",
             org.apache.pekko.actor.typed.Props.empty());
-    return new Actors(writer, watch);
+    return new Actors(system, writer, watch);
   }
 
   private static boolean isIgnored(IgnoreRules ignore, Path root, String path) {
@@ -217,26 +217,6 @@ public final class AgentRuntime implements AutoCloseable {
     // dir-only rules (build/): only a directory can match them
     return ignore.isIgnored(path, true)
         && Files.isDirectory(root.resolve(path), LinkOption.NOFOLLOW_LINKS);
-  }
-
-  private static void awaitReady(CompletableFuture<Void> ready, CompletableFuture<Throwable> failed)
-      throws IOException {
-    try {
-      CompletableFuture.anyOf(ready, failed).get();
-      if (failed.isDone()) {
-        throw asIo(failed.join());
-      }
-      ready.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while starting", e);
-    } catch (ExecutionException e) {
-      throw asIo(e.getCause());
-    }
-  }
-
-  private static IOException asIo(Throwable t) {
-    return t instanceof IOException io ? io : new IOException(t.getMessage(), t);
   }
 
   private void serve(AgentSettings settings, List<BindableService> extra) throws IOException {
@@ -254,6 +234,21 @@ public final class AgentRuntime implements AutoCloseable {
               FsmonitorEndpointFile.newSecret());
       fsmonitor.endpointFile().writeTo(state.path());
     }
+  }
+
+  /**
+   * One full collection once the start-up garbage (the crawl, the index scan) is dead, so the heap
+   * shrinks back (MaxHeapFreeRatio in the launcher) instead of holding the crawl's peak for the
+   * agent's lifetime. Callers run it after they announced {@code ready}: it stops every thread
+   * for tens of ms.
+   */
+  public void releaseStartupMemory() {
+    System.gc();
+  }
+
+  /** How long each start-up phase took ({@link StartupPhases}). */
+  public String startupPhases() {
+    return phases.toString();
   }
 
   public JournalQueries queries() {
@@ -284,13 +279,27 @@ public final class AgentRuntime implements AutoCloseable {
 
   /** Journals everything heard so far; returns once it is in RocksDB. */
   public void flushPending() {
-    ask(watchRoot, WatchRoot.FlushAll::new);
-    ask(writer, JournalWriter.Barrier::new);
+    Actors a = await(actors, "the actors");
+    if (a != null) {
+      ask(a, a.root(), WatchRoot.FlushAll::new);
+      ask(a, a.writer(), JournalWriter.Barrier::new);
+    }
   }
 
-  private <T, R> void ask(ActorRef<T> target, Function<ActorRef<R>, T> message) {
+  private static <T> T await(CompletableFuture<T> future, String what) {
     try {
-      AskPattern.<T, R>ask(target, message::apply, STOP_TIMEOUT, system.scheduler())
+      return future.get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn("{} did not start: {}", what, e.toString());
+    }
+    return null;
+  }
+
+  private <T, R> void ask(Actors a, ActorRef<T> target, Function<ActorRef<R>, T> message) {
+    try {
+      AskPattern.<T, R>ask(target, message::apply, STOP_TIMEOUT, a.system().scheduler())
           .toCompletableFuture()
           .get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
@@ -320,13 +329,16 @@ public final class AgentRuntime implements AutoCloseable {
     engine.close();
     flushPending();
     cookies.failAll(new IOException("the agent is stopping"));
-    system.terminate();
-    try {
-      system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException e) {
-      log.warn("actor system did not stop cleanly: {}", e.toString());
+    ActorSystem<Void> s = await(system, "the actor system");
+    if (s != null) {
+      s.terminate();
+      try {
+        s.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException | TimeoutException e) {
+        log.warn("actor system did not stop cleanly: {}", e.toString());
+      }
     }
     journal.close();
     try {
@@ -340,9 +352,10 @@ public final class AgentRuntime implements AutoCloseable {
     if (b.engine != null) {
       b.engine.close();
     }
-    if (b.system != null) {
-      b.system.terminate();
+    if (b.startupReconcile != null) {
+      b.startupReconcile.close();
     }
+    b.system.thenAccept(ActorSystem::terminate);
     if (b.journal != null) {
       b.journal.close();
     }
@@ -357,12 +370,13 @@ public final class AgentRuntime implements AutoCloseable {
   private static final class Builder {
     StateDirectory state;
     ChangeJournal journal;
-    ActorSystem<Void> system;
-    Actors actors;
+    CompletableFuture<ActorSystem<Void>> system;
+    CompletableFuture<Actors> actors;
     WatchEngine engine;
     SyncCookies cookies;
     AgentQueries queries;
-    CompletableFuture<Void> ready;
     CompletableFuture<Throwable> failed;
+    StartupPhases phases;
+    Reconciler.Pending startupReconcile;
   }
 }

@@ -9,4 +9,5 @@ public record AgentStatus(
     String cursor,
     long journalEntries,
     long indexEntries,
-    String state) {}
+    String state,
+    String stateDir) {}

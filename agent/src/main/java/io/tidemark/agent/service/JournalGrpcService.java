@@ -147,6 +147,7 @@ final class JournalGrpcService extends JournalServiceGrpc.JournalServiceImplBase
             .setIndexEntries(status.indexEntries())
             .setState(status.state())
             .setSubscribers(subscribers.get())
+            .setStateDir(status.stateDir())
             .build());
     out.onCompleted();
   }

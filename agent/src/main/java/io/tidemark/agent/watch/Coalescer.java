@@ -24,9 +24,10 @@ import java.util.TreeMap;
  *
  * <ul>
  *   <li>A CREATED record is <em>free</em> until something later depends on its subtree (a rename
- *       out of it or into it, a delete inside it): then it is <em>anchored</em>. A free created
- *       path that is deleted vanishes with everything created below it; one that is renamed is
- *       re-created under the new name at the end (create a, rename a→b → CREATED b).
+ *       out of it or into it, a sure delete inside it): then it is <em>anchored</em>. A free
+ *       created path that is deleted vanishes with everything created below it (leaving an
+ *       unsure DELETED of its own name, see below); one that is renamed is re-created under the
+ *       new name at the end (create a, rename a→b → DELETED a, CREATED b).
  *   <li>A RENAMED record that is still the last structural record takes a further rename of its
  *       target in place (a→b→c → a→c; a→b→a → nothing).
  *   <li>A deleted file re-created as a file becomes MODIFIED (replaced); other type changes stay
@@ -36,14 +37,24 @@ import java.util.TreeMap;
  *       merge with them.
  * </ul>
  *
- * <p>Renames do not say whether they replaced an existing target. Where collapsing a rename would
- * hide such a replacement, a DELETED of the intermediate name is published instead (a delete of a
- * path that may not exist, which consumers treat as a no-op).
+ * <p>Renames and creates do not say whether they replaced an existing target: a move-in from
+ * outside onto an existing name is a plain CREATE, and an engine may report a CREATE again for
+ * what it reported before. Unless a delete of the path earlier in the same window says it was
+ * free, a created path is <em>unsure</em>. Where collapsing would hide such a replacement, a
+ * DELETED of the name is published instead of nothing: a created-then-deleted path leaves an
+ * unsure DELETED, and so does the intermediate name of a collapsed rename. That is a delete of a
+ * path that may not exist, which consumers treat as a no-op and {@code ChangeJournal.append}
+ * drops when its index does not know the path (so temporary files still leave nothing in the
+ * journal).
  *
  * <p><b>Open files.</b> MODIFY opens a write; CLOSE_WRITE ends it. Content of a file still open
  * is held back until it is closed or {@link CoalescerSettings#writeHold()} has passed since its
  * first unpublished write; a CREATED record is published on time regardless, and the content
  * follows as MODIFIED.
+ *
+ * <p><b>Early close.</b> An idle window whose writes are all closed (no file open for writing,
+ * every file created in the window closed by its creator) ends {@link
+ * CoalescerSettings#closedGrace()} after its latest event rather than at its full width.
  */
 public final class Coalescer {
 
@@ -91,7 +102,12 @@ public final class Coalescer {
   private final TreeMap<String, Rec> live = new TreeMap<>();
   private final TreeMap<String, Rec> tombs = new TreeMap<>();
   private final TreeMap<String, Content> content = new TreeMap<>();
+  /** Files created in this window whose creator has not closed them yet (by current path). */
+  private final TreeMap<String, Boolean> unclosedCreates = new TreeMap<>();
+  private final long graceNanos;
   private long seq;
+  /** The open window's full end; {@link #windowDeadline} is that or earlier (early close, force). */
+  private long windowEnd = NONE;
   private long windowDeadline = NONE;
   private boolean overflow;
   private boolean forcing;
@@ -100,6 +116,7 @@ public final class Coalescer {
     this.settings = settings;
     this.window = new SettleWindow(settings);
     this.holdNanos = settings.writeHold().toNanos();
+    this.graceNanos = settings.closedGrace().toNanos();
   }
 
   /** Takes one engine batch, in order. */
@@ -108,7 +125,8 @@ public final class Coalescer {
       return;
     }
     if (windowDeadline == NONE) {
-      windowDeadline = window.open(nowNanos);
+      windowEnd = window.open(nowNanos);
+      windowDeadline = windowEnd;
     }
     window.count(batch.size());
     for (FsEvent e : batch) {
@@ -116,7 +134,25 @@ public final class Coalescer {
     }
     if (overflow || pendingSize() >= settings.maxPendingPaths()) {
       windowDeadline = Math.min(windowDeadline, nowNanos);
+    } else if (window.idle() && windowDeadline >= nowNanos) {
+      windowDeadline = allClosed() ? Math.min(windowEnd, nowNanos + graceNanos) : windowEnd;
     }
+  }
+
+  /** Pending sets this large are not scanned for {@link #allClosed}: a burst, not a lone write. */
+  private static final int EARLY_CLOSE_MAX_PENDING = 64;
+
+  /** Nothing pending is still being written: no open file, no created file left unclosed. */
+  private boolean allClosed() {
+    if (!unclosedCreates.isEmpty() || pendingSize() > EARLY_CLOSE_MAX_PENDING) {
+      return false;
+    }
+    for (Content c : content.values()) {
+      if (c.open) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -157,9 +193,11 @@ public final class Coalescer {
     log.clear();
     live.clear();
     tombs.clear();
+    unclosedCreates.clear();
     if (windowDeadline != NONE) {
       window.close(nowNanos);
       windowDeadline = NONE;
+      windowEnd = NONE;
     }
     return out;
   }
@@ -173,7 +211,8 @@ public final class Coalescer {
       return List.of();
     }
     if (windowDeadline == NONE) {
-      windowDeadline = window.open(nowNanos);
+      windowEnd = window.open(nowNanos);
+      windowDeadline = windowEnd;
     }
     windowDeadline = Math.min(windowDeadline, nowNanos);
     forcing = true;
@@ -225,7 +264,12 @@ public final class Coalescer {
 
   private void apply(FsEvent e, long now) {
     switch (e.kind()) {
-      case CREATE -> create(e.path(), e.dir());
+      case CREATE -> {
+        create(e.path(), e.dir());
+        if (!e.dir()) {
+          unclosedCreates.put(e.path(), Boolean.TRUE);
+        }
+      }
       case MODIFY -> {
         Content c = content(e.path(), e.dir());
         c.modified = true;
@@ -235,6 +279,7 @@ public final class Coalescer {
         }
       }
       case CLOSE_WRITE -> {
+        unclosedCreates.remove(e.path());
         Content c = content(e.path(), e.dir());
         c.modified = true;
         c.open = false;
@@ -271,7 +316,12 @@ public final class Coalescer {
     Rec existing = live.get(p);
     if (existing != null) {
       if (existing.dir == dir) {
-        return; // the engine told us twice (listing after add-watch, moved-in tree)
+        // The engine told us twice (listing after add-watch, moved-in tree), or something moved
+        // in from outside replaced it: a CREATED says enough, a renamed-in file's content is new.
+        if (existing.kind != ChangeKind.CREATED && !dir) {
+          content(p, false).modified = true;
+        }
+        return;
       }
       delete(p, existing.dir);
     }
@@ -281,16 +331,20 @@ public final class Coalescer {
       content(p, false).modified = true;
       return;
     }
-    boolean unsure = tomb != null && tomb.unsure;
-    if (unsure) {
+    if (tomb != null && tomb.unsure) {
       log.remove(tomb.seq); // CREATED replaces whatever may be there
     }
+    // Only a sure delete in this window tells us the path was free; otherwise the CREATE may
+    // have replaced something (a move-in from outside onto an existing name is a plain CREATE).
+    boolean unsure = tomb == null || tomb.unsure;
     Rec r = append(ChangeKind.CREATED, p, null, dir, unsure);
     live.put(p, r);
+    detachTombsBelow(p);
   }
 
   private void delete(String p, boolean dir) {
     removeSubtree(content, p, true);
+    removeSubtree(unclosedCreates, p, true);
     for (Rec t : removeSubtree(tombs, p, false)) {
       log.remove(t.seq); // the directory's own DELETED covers it
     }
@@ -300,21 +354,28 @@ public final class Coalescer {
       }
     }
     Rec r = live.remove(p);
+    boolean unsure = false;
     if (r != null && r.kind == ChangeKind.CREATED && !r.anchored) {
-      log.remove(r.seq); // created and deleted inside the window: nothing
+      log.remove(r.seq); // created and deleted inside the window: nothing ...
       if (!r.unsure) {
-        return;
+        return; // ... the path was known to be free before (its DELETED is still in the log)
       }
+      unsure = true; // ... unless the CREATE replaced something: that is gone now
     }
-    boolean unsure = r != null && r.kind == ChangeKind.CREATED && !r.anchored;
     Rec tomb = append(ChangeKind.DELETED, p, null, dir, unsure);
     tombs.put(p, tomb);
-    anchorAncestors(parent(p));
+    if (!unsure) {
+      // An unsure DELETED depends on nothing above it (a delete of a missing path is a no-op),
+      // so it leaves a created parent free: a temporary directory still nets to one DELETED.
+      anchorAncestors(parent(p));
+    }
   }
 
   private void rename(String from, String to, boolean dir) {
     // The target, if we know it exists, is replaced.
     removeSubtree(content, to, true);
+    removeSubtree(unclosedCreates, to, true);
+    moveUnclosed(from, to);
     Rec replaced = live.remove(to);
     boolean targetFree = false;
     if (replaced != null && replaced.kind == ChangeKind.CREATED && !replaced.anchored) {
@@ -325,6 +386,7 @@ public final class Coalescer {
       targetFree = !replaced.unsure;
     }
     Rec tombAtTo = tombs.remove(to);
+    detachTombsBelow(to);
     boolean unsure = (tombAtTo == null || tombAtTo.unsure) && !targetFree;
     Rec r = live.get(from);
     if (r != null && r.kind == ChangeKind.CREATED && !r.anchored) {
@@ -342,7 +404,8 @@ public final class Coalescer {
       }
       return;
     }
-    if (r != null && r.kind == ChangeKind.RENAMED && log.lastKey() == r.seq) {
+    if (r != null && r.kind == ChangeKind.RENAMED && log.lastKey() == r.seq
+        && !related(r.from, to)) {
       log.remove(r.seq);
       live.remove(from);
       rekey(from, to);
@@ -365,6 +428,15 @@ public final class Coalescer {
     rekey(from, to);
     Rec moved = append(ChangeKind.RENAMED, to, from, dir, unsure);
     live.put(to, moved);
+  }
+
+  /**
+   * A record just put at {@code p} replaces its subtree for consumers, so the deletes below it
+   * are history: they stay in the log, but a later create below {@code p} is something new, not
+   * the "delete + create = modified" of a path consumers still know.
+   */
+  private void detachTombsBelow(String p) {
+    children(tombs, p).clear();
   }
 
   /** A free created subtree at {@code from} is re-created at {@code to}, at the end. */
@@ -392,6 +464,19 @@ public final class Coalescer {
       tombs.put(t.key, t);
     }
     moveContent(from, to);
+  }
+
+  /** Files being created at or below {@code from} are now at or below {@code to}. */
+  private void moveUnclosed(String from, String to) {
+    NavigableMap<String, Boolean> below = children(unclosedCreates, from);
+    List<String> moved = new ArrayList<>(below.keySet());
+    below.clear();
+    if (unclosedCreates.remove(from) != null) {
+      moved.add(from);
+    }
+    for (String k : moved) {
+      unclosedCreates.put(to + k.substring(from.length()), Boolean.TRUE);
+    }
   }
 
   private void moveContent(String from, String to) {
@@ -432,6 +517,18 @@ public final class Coalescer {
 
   private static <V> NavigableMap<String, V> children(TreeMap<String, V> map, String p) {
     return map.subMap(p + "/", true, p + "0", false); // '0' follows '/'
+  }
+
+  /**
+   * One path is at or below the other. A chain whose origin and final name are related (a/b/d →
+   * a/c → a/b, once a/b was emptied) cannot collapse into one rename: no single rename does that.
+   */
+  private static boolean related(String p, String q) {
+    return under(p, q) || under(q, p);
+  }
+
+  private static boolean under(String p, String dir) {
+    return p.length() > dir.length() && p.startsWith(dir) && p.charAt(dir.length()) == '/';
   }
 
   private static String parent(String p) {

@@ -50,4 +50,9 @@ final class SettleWindow {
   long width() {
     return width;
   }
+
+  /** The current window is the narrowest: no burst is going on. */
+  boolean idle() {
+    return width == minNanos;
+  }
 }

@@ -8,10 +8,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -26,6 +30,10 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * they land after what the crawl found), <em>watching</em>, and <em>reconciling</em> after a kernel
  * queue overflow (publishing goes on; the reconcile is rate-limited and repeated if another
  * overflow arrives meanwhile). Sync cookies flush everything seen before them.
+ *
+ * <p>The settle window's tick runs on a timer of its own ({@link Settings#preciseTicks()}): Pekko's
+ * timers fire on the scheduler's tick (10 ms by default), which alone would put a lone write
+ * 10 ms behind instead of the sub-millisecond early close (see {@link CoalescerSettings}).
  */
 public final class WatchRoot extends AbstractBehavior<WatchRoot.Command> {
 
@@ -59,12 +67,28 @@ public final class WatchRoot extends AbstractBehavior<WatchRoot.Command> {
 
   private record ReconcileFinished(JournalWriter.Reconciled answer) implements Command {}
 
-  /** Everything the actor needs from its owner. */
+  /**
+   * Everything the actor needs from its owner. {@code preciseTicks}: the settle tick runs on a
+   * dedicated timer thread with nanosecond deadlines (the agent); false leaves it on Pekko's
+   * timers, which tests drive with {@code ManualTime}. {@code nanoClock} must be
+   * {@link System#nanoTime} with precise ticks.
+   */
   public record Settings(
       CoalescerSettings coalescer,
       IgnoreRules ignore,
       Duration minReconcileInterval,
-      LongSupplier nanoClock) {}
+      LongSupplier nanoClock,
+      boolean preciseTicks) {
+
+    /** Pekko-timer ticks (for tests on {@code ManualTime}). */
+    public Settings(
+        CoalescerSettings coalescer,
+        IgnoreRules ignore,
+        Duration minReconcileInterval,
+        LongSupplier nanoClock) {
+      this(coalescer, ignore, minReconcileInterval, nanoClock, false);
+    }
+  }
 
   private final TimerScheduler<Command> timers;
   private final ActorRef<JournalWriter.Command> journal;
@@ -79,6 +103,10 @@ public final class WatchRoot extends AbstractBehavior<WatchRoot.Command> {
   private boolean reconcileInFlight;
   private String reconcileWanted;
   private long lastReconcileEnd = Long.MIN_VALUE;
+  /** The precise tick timer; null on Pekko timers. */
+  private final ScheduledThreadPoolExecutor ticker;
+  private ScheduledFuture<?> pendingTick;
+  private long pendingTickAt = Long.MAX_VALUE;
 
   /**
    * @param ready completed once the startup reconcile is journalled (or failed with its cause)
@@ -111,6 +139,13 @@ public final class WatchRoot extends AbstractBehavior<WatchRoot.Command> {
     this.coalescer = new Coalescer(settings.coalescer());
     this.filter = new EventFilter(settings.ignore());
     this.reconcileAdapter = context.messageAdapter(JournalWriter.Reconciled.class, ReconcileFinished::new);
+    if (settings.preciseTicks()) {
+      ticker = new ScheduledThreadPoolExecutor(1, r -> Thread.ofPlatform().daemon()
+          .name("tidemark-settle-tick").unstarted(r));
+      ticker.setRemoveOnCancelPolicy(true);
+    } else {
+      ticker = null;
+    }
   }
 
   @Override
@@ -123,14 +158,23 @@ public final class WatchRoot extends AbstractBehavior<WatchRoot.Command> {
         .onMessage(ReconcileFinished.class, this::onReconcileFinished)
         .onMessage(FlushAll.class, this::onFlushAll)
         .onMessage(EngineFailed.class, this::onEngineFailed)
+        .onSignal(PostStop.class, stopped -> onPostStop())
         .build();
+  }
+
+  private Behavior<Command> onPostStop() {
+    if (ticker != null) {
+      ticker.shutdownNow();
+    }
+    return this;
   }
 
   private Behavior<Command> onBegin() {
     reconcileInFlight = true;
     journal.tell(
         new JournalWriter.Reconcile(
-            "startup: journalling what changed while no agent was running", reconcileAdapter));
+            "startup: journalling what changed while no agent was running", reconcileAdapter,
+            true));
     return this;
   }
 
@@ -156,6 +200,8 @@ public final class WatchRoot extends AbstractBehavior<WatchRoot.Command> {
       coalescer.overflowHandled();
       publish(coalescer.drainAll(now), List.of());
       requestReconcile("the kernel queue overflowed: events were lost, re-reading the tree");
+    } else if (!crawling && coalescer.nextDeadlineNanos() <= now) {
+      publish(coalescer.drain(now), List.of()); // due already (pending bound): no timer hop
     }
     scheduleTick(now);
     return this;
@@ -170,6 +216,7 @@ public final class WatchRoot extends AbstractBehavior<WatchRoot.Command> {
   }
 
   private Behavior<Command> onTick() {
+    pendingTickAt = Long.MAX_VALUE; // fired (or stale): the next scheduleTick sets a fresh one
     long now = now();
     if (!crawling) {
       publish(coalescer.drain(now), List.of());
@@ -201,10 +248,28 @@ public final class WatchRoot extends AbstractBehavior<WatchRoot.Command> {
       return;
     }
     long deadline = coalescer.nextDeadlineNanos();
-    if (deadline == Long.MAX_VALUE) {
+    if (ticker != null) {
+      scheduleTickPrecisely(deadline, now);
+    } else if (deadline == Long.MAX_VALUE) {
       timers.cancel(Tick.INSTANCE);
     } else {
       timers.startSingleTimer(Tick.INSTANCE, Duration.ofNanos(Math.max(0, deadline - now)));
+    }
+  }
+
+  private void scheduleTickPrecisely(long deadline, long now) {
+    if (deadline == pendingTickAt) {
+      return; // most batches leave the deadline where it was
+    }
+    if (pendingTick != null) {
+      pendingTick.cancel(false);
+      pendingTick = null;
+    }
+    pendingTickAt = deadline;
+    if (deadline != Long.MAX_VALUE) {
+      ActorRef<Command> self = getContext().getSelf();
+      pendingTick = ticker.schedule(
+          () -> self.tell(Tick.INSTANCE), Math.max(0, deadline - now), TimeUnit.NANOSECONDS);
     }
   }
 

@@ -202,7 +202,7 @@ class ChangesAndStatusCommandTest {
     assertThat(run("changes", "--agent", server.target())).isEqualTo(CliExit.FAILURE);
     assertThat(err.toString())
         .startsWith("tidemark changes: the agent at " + server.target() + " is unavailable")
-        .contains("pass --cacert");
+        .contains("pass --tls-ca");
   }
 
   @Test
@@ -215,7 +215,8 @@ class ChangesAndStatusCommandTest {
         .isEqualTo(
             "{\"root\":\"/srv/root\",\"engine\":\"fake\",\"state\":\"watching\","
                 + "\"cursor\":\"fake:9:5\",\"epoch\":\"0000000000000009\",\"high_seq\":5,"
-                + "\"journal_entries\":5,\"index_entries\":3,\"subscribers\":0}");
+                + "\"journal_entries\":5,\"index_entries\":3,\"subscribers\":0,"
+                + "\"state_dir\":\"/state\"}");
   }
 
   @Test

@@ -54,16 +54,7 @@ class AgentGitTest {
 
   @Test
   void randomEdits_statusWithHookEqualsFullScan_alsoAcrossAgentStops() throws Exception {
-    repo = Files.createDirectory(tmp.toRealPath().resolve("repo"));
-    state = tmp.toRealPath().resolve("state");
-    git("init", "-q", ".");
-    git("config", "user.email", "t@example.com");
-    git("config", "user.name", "t");
-    for (int i = 0; i < 12; i++) {
-      edit();
-    }
-    git("add", "-A");
-    git("commit", "-qm", "start", "--allow-empty");
+    committedRepo();
     install();
     agent = AgentProcess.start(repo, state, engine);
     assertSame("first status");
@@ -96,6 +87,49 @@ class AgentGitTest {
     assertHookNamesOnlyWhatChanged();
   }
 
+  /**
+   * The other way to install: ask a running agent where its state is ({@code --agent}), with a
+   * split index. Status through the hook still equals git's full scan after every round.
+   */
+  @Test
+  void installedFromARunningAgent_withSplitIndex_statusEqualsFullScan() throws Exception {
+    committedRepo();
+    agent = AgentProcess.start(repo, state, engine);
+    String out = gitInstall("--agent", agent.target(), "--split-index");
+    assertThat(out).contains("core.splitIndex true");
+    assertThat(gitOutput("config", "core.splitIndex")).isEqualTo("true");
+    assertSame("first status");
+    for (int round = 0; round < 6; round++) {
+      int edits = 1 + random.nextInt(6);
+      for (int i = 0; i < edits; i++) {
+        edit();
+      }
+      if (random.nextInt(3) == 0) {
+        git("add", "-A");
+        git("commit", "-qm", "round " + round, "--allow-empty");
+        log.add("commit");
+      }
+      assertSame("round " + round);
+    }
+    assertThat(Files.list(repo.resolve(".git")).map(p -> p.getFileName().toString()))
+        .as("git wrote a shared index")
+        .anyMatch(name -> name.startsWith("sharedindex."));
+    assertHookNamesOnlyWhatChanged();
+  }
+
+  @Test
+  void installFromAnAgentThatIsNotRunning_failsSayingSo() throws Exception {
+    repo = Files.createDirectory(tmp.toRealPath().resolve("repo"));
+    git("init", "-q", ".");
+    CommandLine cli = TidemarkMain.commandLine();
+    StringWriter out = new StringWriter();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(out));
+    assertThat(cli.execute("git-install", repo.toString(), "--agent", "127.0.0.1:1")).isNotZero();
+    assertThat(out.toString()).contains("127.0.0.1:1");
+    assertThat(gitOutputOrEmpty("config", "core.fsmonitor")).isEmpty();
+  }
+
   /** The hook really answers from the journal: one edited file, not "/" (everything). */
   private void assertHookNamesOnlyWhatChanged() throws Exception {
     git("status", "--porcelain");
@@ -112,14 +146,33 @@ class AgentGitTest {
         .doesNotContain("fsmonitor_refresh_callback '/'");
   }
 
+  /** A repo with a dozen random files, committed. */
+  private void committedRepo() throws Exception {
+    repo = Files.createDirectory(tmp.toRealPath().resolve("repo"));
+    state = tmp.toRealPath().resolve("state");
+    git("init", "-q", ".");
+    git("config", "user.email", "t@example.com");
+    git("config", "user.name", "t");
+    for (int i = 0; i < 12; i++) {
+      edit();
+    }
+    git("add", "-A");
+    git("commit", "-qm", "start", "--allow-empty");
+  }
+
   private void install() throws Exception {
+    gitInstall("--agent-state", state.toString());
+  }
+
+  private String gitInstall(String... options) throws Exception {
     CommandLine cli = TidemarkMain.commandLine();
     StringWriter out = new StringWriter();
     cli.setOut(new PrintWriter(out));
     cli.setErr(new PrintWriter(out));
-    assertThat(cli.execute("git-install", repo.toString(), "--agent-state", state.toString()))
-        .as(out.toString())
-        .isZero();
+    List<String> args = new ArrayList<>(List.of("git-install", repo.toString()));
+    args.addAll(List.of(options));
+    assertThat(cli.execute(args.toArray(String[]::new))).as(out.toString()).isZero();
+    return out.toString();
   }
 
   private void assertSame(String when) throws Exception {
@@ -205,5 +258,17 @@ class AgentGitTest {
     List<String> command = new ArrayList<>(List.of("git"));
     command.addAll(List.of(args));
     ProcessRun.run(repo, command).ok();
+  }
+
+  private String gitOutput(String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("git"));
+    command.addAll(List.of(args));
+    return ProcessRun.run(repo, command).ok().outText().strip();
+  }
+
+  private String gitOutputOrEmpty(String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("git"));
+    command.addAll(List.of(args));
+    return ProcessRun.run(repo, command).outText().strip();
   }
 }

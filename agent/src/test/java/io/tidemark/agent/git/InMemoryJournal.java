@@ -68,6 +68,6 @@ final class InMemoryJournal implements JournalQueries {
 
   @Override
   public AgentStatus status() {
-    return new AgentStatus("/", "test", 1, changes.size(), currentCursor(), 0, 0, "running");
+    return new AgentStatus("/", "test", 1, changes.size(), currentCursor(), 0, 0, "running", "/state");
   }
 }

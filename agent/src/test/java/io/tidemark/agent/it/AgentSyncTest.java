@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tidemark.agent.engine.EngineKind;
 import io.tidemark.agent.ignore.IgnoreRules;
 import io.tidemark.proto.v1.Change;
+import io.tidemark.proto.v1.ChangeKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,10 +96,11 @@ class AgentSyncTest {
         || c.getFrom().contains(IgnoreRules.COOKIE_PREFIX));
   }
 
-  /** Found by AgentModelTest (seed 5, inotify): see /work/notes/engine-bugs.md. */
+  /**
+   * Found by AgentModelTest (seed 5, inotify). A move-in from outside reaches the coalescer as a
+   * plain CREATE, so create + delete in one window must not net to nothing: d existed before.
+   */
   @Test
-  @org.junit.jupiter.api.Disabled("open bug: Coalescer drops a move-in-over-a-file + delete as"
-      + " 'created and deleted inside the window' (both engines); enable with the fix")
   void fileReplacedByAMoveInThenDeleted_theDeleteIsReported() throws Exception {
     Path root = Files.createDirectory(tmp.toRealPath().resolve("root"));
     Path outside = Files.createDirectory(tmp.toRealPath().resolve("outside"));
@@ -114,6 +116,28 @@ class AgentSyncTest {
     JournalClient.Answer answer = client.changes(cursor, true);
     assertThat(answer.changes()).as("d existed at the cursor and is gone now")
         .anyMatch(c -> c.getPath().equals("d"));
+  }
+
+  @Test
+  void dirReplacedByAMovedInTreeThenDeleted_theDeleteIsReported() throws Exception {
+    Path root = Files.createDirectory(tmp.toRealPath().resolve("root"));
+    Path outside = Files.createDirectory(tmp.toRealPath().resolve("outside"));
+    Files.createDirectory(root.resolve("d"));
+    agent = AgentProcess.start(root, tmp.resolve("state"), engine);
+    client = agent.client();
+    String cursor = agent.readyCursor();
+
+    Files.createDirectories(outside.resolve("t/sub"));
+    Files.writeString(outside.resolve("t/sub/f"), "moved in");
+    Files.move(outside.resolve("t"), root.resolve("d"), StandardCopyOption.ATOMIC_MOVE,
+        StandardCopyOption.REPLACE_EXISTING); // rename(2) replaces the empty directory
+    Files.delete(root.resolve("d/sub/f"));
+    Files.delete(root.resolve("d/sub"));
+    Files.delete(root.resolve("d"));
+
+    JournalClient.Answer answer = client.changes(cursor, true);
+    assertThat(answer.changes()).as("d existed at the cursor and is gone now")
+        .anyMatch(c -> c.getPath().equals("d") && c.getKind() == ChangeKind.CHANGE_KIND_DELETED);
   }
 
   private static List<String> cookies(Path root) throws IOException {

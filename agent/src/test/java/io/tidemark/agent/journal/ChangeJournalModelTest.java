@@ -19,10 +19,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Random appends (creates, modifies, chmods, deletes, file and directory renames, nested dirs),
- * reopens and compactions against a {@link TreeModel}. For random pairs (cursor issued then, now):
- * every path whose state differs is mentioned (directory records imply their children), nothing
- * is mentioned that was not touched after the cursor, and paging gives the same answer.
+ * Random appends (creates, modifies, chmods, deletes, file and directory renames, nested dirs,
+ * and deletes of paths that do not exist, which the journal must drop), reopens and compactions
+ * with tombstone pruning against a {@link TreeModel}. For random pairs (cursor issued then, now):
+ * a cursor below the tombstone horizon gets {@code freshInstance}; any other gets every path
+ * whose state differs mentioned (directory records imply their children), nothing mentioned that
+ * was not touched after the cursor, and paging gives the same answer. After every step the index
+ * agrees with the model and its counters, and holds no tombstone at or below the horizon.
  */
 class ChangeJournalModelTest {
 
@@ -42,7 +45,8 @@ class ChangeJournalModelTest {
     Path state = dir.resolve("state");
     Path root = dir.resolve("root");
     JournalOptions options = JournalOptions.defaults().withSyncWrites(false)
-        .withMaxEntries(random.nextInt(30));
+        .withMaxEntries(random.nextInt(30))
+        .withMaxTombstones(random.nextInt(4) == 0 ? Long.MAX_VALUE : random.nextInt(12));
     ChangeJournal journal = ChangeJournal.open(state, root, options);
     long epoch = journal.epoch();
     List<Issued> issued = new ArrayList<>();
@@ -53,6 +57,13 @@ class ChangeJournalModelTest {
       for (int step = 0; step < 60; step++) {
         List<Change> batch = new ArrayList<>();
         for (int i = random.nextInt(5) + 1; i > 0; i--) {
+          if (random.nextInt(6) == 0) {
+            String absent = model.absentPath();
+            if (absent != null) { // dropped by the journal: no seq
+              batch.add(Change.of(ChangeKind.DELETED, absent, random.nextBoolean()));
+            }
+            continue;
+          }
           TreeModel.Op op = model.randomOp();
           if (op != null) {
             batch.add(op.change());
@@ -68,9 +79,10 @@ class ChangeJournalModelTest {
           journal = ChangeJournal.open(state, root, options);
           assertThat(journal.epoch()).isEqualTo(epoch);
           assertThat(journal.highSeq()).isEqualTo(high);
-        } else if (roll == 1) {
+        } else if (roll <= 2) {
           journal.compact();
         }
+        checkIndex(journal, model.snapshot());
         if (random.nextInt(4) == 0) {
           Issued then = issued.get(random.nextInt(issued.size()));
           check(journal, then, model.snapshot(), touchedBySeq, random);
@@ -89,9 +101,36 @@ class ChangeJournalModelTest {
     }
   }
 
+  /** Live entries are exactly the model's paths; counters match; nothing at or below horizon. */
+  private static void checkIndex(ChangeJournal journal, NavigableMap<String, TreeModel.Node> now) {
+    Set<String> live = new TreeSet<>();
+    long[] tombstones = {0};
+    journal.forEachIndexEntry((path, e) -> {
+      if (e.tombstone()) {
+        tombstones[0]++;
+        assertThat(e.lastSeq()).as("tombstone %s kept at or below the horizon", path)
+            .isGreaterThan(journal.horizon());
+      } else {
+        live.add(path);
+      }
+    });
+    assertThat(live).isEqualTo(now.keySet());
+    assertThat(journal.indexEntries()).isEqualTo(live.size());
+    assertThat(journal.tombstones()).isEqualTo(tombstones[0]);
+    assertThat(journal.horizon()).isLessThanOrEqualTo(journal.floor());
+  }
+
   private static void check(ChangeJournal journal, Issued then,
       NavigableMap<String, TreeModel.Node> now, List<Set<String>> touchedBySeq, Random random) {
     ChangesAnswer all = journal.changesSince(then.cursor(), "", Integer.MAX_VALUE);
+    if (then.cursor().seq() < journal.horizon()) {
+      // Its deletes may have been pruned: start over rather than miss one.
+      assertThat(all.freshInstance()).as("cursor %s below horizon %s", then.cursor().seq(),
+          journal.horizon()).isTrue();
+      assertThat(all.entries()).isEmpty();
+      assertThat(all.cursor()).isEqualTo(journal.currentCursor());
+      return;
+    }
     assertThat(all.freshInstance()).isFalse();
     assertThat(all.more()).isFalse();
     assertThat(all.cursor()).isEqualTo(journal.currentCursor());

@@ -259,6 +259,155 @@ class ChangeJournalTest {
   }
 
   @Test
+  void append_deleteOfAPathNeverJournalled_droppedWithoutASeq() {
+    try (ChangeJournal j = open()) {
+      Cursor start = j.currentCursor();
+      // A temporary file the coalescer could not net out (its create may have replaced one).
+      assertThat(j.append(List.of(Change.of(ChangeKind.DELETED, "tmp", false)), statter)).isZero();
+      file("a", 1);
+      assertThat(j.append(List.of(Change.of(ChangeKind.DELETED, "tmp2", false),
+          Change.of(ChangeKind.CREATED, "a", false),
+          Change.of(ChangeKind.DELETED, "gone/x", true)), statter)).isEqualTo(1);
+      assertThat(paths(j.changesSince(start, "", 100))).containsExactly("created a");
+      assertThat(j.indexEntry("tmp")).isNull();
+      assertThat(j.tombstones()).isZero();
+    }
+  }
+
+  @Test
+  void append_deleteOfAPathAlreadyDeleted_dropped() {
+    try (ChangeJournal j = open()) {
+      dir("d");
+      file("d/x", 1);
+      j.append(List.of(Change.of(ChangeKind.CREATED, "d", true),
+          Change.of(ChangeKind.CREATED, "d/x", false)), statter);
+      disk.clear();
+      long high = j.append(List.of(Change.of(ChangeKind.DELETED, "d", true)), statter);
+      assertThat(j.append(List.of(Change.of(ChangeKind.DELETED, "d/x", false),
+          Change.of(ChangeKind.DELETED, "d", true)), statter)).isEqualTo(high);
+    }
+  }
+
+  @Test
+  void append_fileReplacedByAMoveInThenDeleted_deleteJournalled() {
+    try (ChangeJournal j = open()) {
+      file("d", 1);
+      j.append(List.of(Change.of(ChangeKind.CREATED, "d", false)), statter);
+      Cursor since = j.currentCursor();
+      disk.remove("d");
+      // What the coalescer makes of "mv /outside/x d; rm d" in one window.
+      j.append(List.of(Change.of(ChangeKind.DELETED, "d", false)), statter);
+      assertThat(paths(j.changesSince(since, "", 100))).containsExactly("deleted d");
+    }
+  }
+
+  @Test
+  void append_createdPathAlreadyGone_staysLiveUntilItsDelete() {
+    try (ChangeJournal j = open()) {
+      Cursor start = j.currentCursor();
+      j.append(List.of(Change.of(ChangeKind.CREATED, "a", false)), statter); // gone before stat
+      assertThat(j.indexEntry("a").tombstone()).isFalse();
+      assertThat(j.append(List.of(Change.of(ChangeKind.DELETED, "a", false)), statter))
+          .isEqualTo(2);
+      assertThat(j.indexEntry("a").tombstone()).isTrue();
+      assertThat(paths(j.changesSince(start, "", 100))).containsExactly("created a", "deleted a");
+    }
+  }
+
+  @Test
+  void compact_tombstonesPastTheBound_oldestPrunedAndOlderCursorsFresh() {
+    Cursor[] after = new Cursor[13];
+    try (ChangeJournal j = ChangeJournal.open(tmp.resolve("state"), tmp.resolve("root"),
+        options().withMaxEntries(2).withMaxTombstones(4))) {
+      after[0] = j.currentCursor();
+      for (int i = 0; i < 6; i++) {
+        file("f" + i, 1);
+        j.append(List.of(Change.of(ChangeKind.CREATED, "f" + i, false)), statter);
+        after[i + 1] = j.currentCursor();
+      }
+      for (int i = 0; i < 6; i++) {
+        disk.remove("f" + i);
+        j.append(List.of(Change.of(ChangeKind.DELETED, "f" + i, false)), statter);
+        after[i + 7] = j.currentCursor();
+      }
+      assertThat(j.tombstones()).isEqualTo(6);
+
+      assertThat(j.compact()).isEqualTo(10);
+      // floor 10: the tombstones of seqs 7..10 (f0..f3) are beyond the journal; getting down to
+      // three quarters of the bound (3) takes the oldest three.
+      assertThat(j.horizon()).isEqualTo(9);
+      assertThat(j.tombstones()).isEqualTo(3);
+      assertThat(j.indexEntry("f2")).isNull();
+      assertThat(j.indexEntry("f3").tombstone()).isTrue();
+
+      for (int seq = 0; seq < 9; seq++) {
+        ChangesAnswer a = j.changesSince(after[seq], "", 100);
+        assertThat(a.freshInstance()).as("cursor %d", seq).isTrue();
+        assertThat(a.entries()).isEmpty();
+        assertThat(a.cursor()).isEqualTo(j.currentCursor());
+      }
+      ChangesAnswer atHorizon = j.changesSince(after[9], "", 100);
+      assertThat(atHorizon.freshInstance()).isFalse();
+      assertThat(atHorizon.fromIndex()).isTrue();
+      assertThat(paths(atHorizon)).containsExactly("deleted f3", "deleted f4", "deleted f5");
+      assertThat(paths(j.changesSince(after[10], "", 100)))
+          .containsExactly("deleted f4", "deleted f5");
+    }
+    try (ChangeJournal j = ChangeJournal.open(tmp.resolve("state"), tmp.resolve("root"),
+        options().withMaxEntries(2).withMaxTombstones(4))) {
+      assertThat(j.horizon()).isEqualTo(9);
+      assertThat(j.tombstones()).isEqualTo(3);
+      assertThat(j.changesSince(after[8], "", 100).freshInstance()).isTrue();
+      assertThat(paths(j.changesSince(after[9], "", 100)))
+          .containsExactly("deleted f3", "deleted f4", "deleted f5");
+    }
+  }
+
+  @Test
+  void compact_tombstonesTheJournalStillHolds_keptAndNoCursorRefused() {
+    try (ChangeJournal j = ChangeJournal.open(tmp.resolve("state"), tmp.resolve("root"),
+        options().withMaxTombstones(0))) {
+      Cursor start = j.currentCursor();
+      file("a", 1);
+      j.append(List.of(Change.of(ChangeKind.CREATED, "a", false)), statter);
+      disk.clear();
+      j.append(List.of(Change.of(ChangeKind.DELETED, "a", false)), statter);
+
+      assertThat(j.compact()).isZero();
+      assertThat(j.tombstones()).isEqualTo(1);
+      assertThat(j.horizon()).isZero();
+      assertThat(paths(j.changesSince(start, "", 100))).containsExactly("created a", "deleted a");
+    }
+  }
+
+  @Test
+  void compact_oneDeleteOfAWholeTree_neverSplitsItsSeq() {
+    try (ChangeJournal j = ChangeJournal.open(tmp.resolve("state"), tmp.resolve("root"),
+        options().withMaxEntries(0).withMaxTombstones(4))) {
+      List<Change> tree = new ArrayList<>(List.of(Change.of(ChangeKind.CREATED, "d", true)));
+      dir("d");
+      for (int i = 0; i < 8; i++) {
+        file("d/f" + i, 1);
+        tree.add(Change.of(ChangeKind.CREATED, "d/f" + i, false));
+      }
+      j.append(tree, statter);
+      Cursor beforeDelete = j.currentCursor();
+      disk.clear();
+      j.append(List.of(Change.of(ChangeKind.DELETED, "d", true)), statter);
+      Cursor afterDelete = j.currentCursor();
+      file("e", 1);
+      j.append(List.of(Change.of(ChangeKind.CREATED, "e", false)), statter);
+
+      j.compact();
+      // All nine tombstones share one seq: pruning some means pruning all of them.
+      assertThat(j.tombstones()).isZero();
+      assertThat(j.horizon()).isEqualTo(afterDelete.seq());
+      assertThat(j.changesSince(beforeDelete, "", 100).freshInstance()).isTrue();
+      assertThat(paths(j.changesSince(afterDelete, "", 100))).containsExactly("created e");
+    }
+  }
+
+  @Test
   void changesSince_limitZero_rejected() {
     try (ChangeJournal j = open()) {
       assertThatThrownBy(() -> j.changesSince(j.currentCursor(), "", 0))

@@ -6,16 +6,20 @@ import io.tidemark.proto.cursor.Cursor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ReconcilerTest {
 
@@ -44,7 +48,9 @@ class ReconcilerTest {
   private Map<String, ChangeKind> changesSince(Cursor c) {
     Map<String, ChangeKind> out = new TreeMap<>();
     for (JournalEntry e : journal.changesSince(c, "", Integer.MAX_VALUE).entries()) {
-      out.put(e.change().path(), e.change().kind());
+      // A type change is DELETED then CREATED: keep the DELETED, what was below it is covered.
+      out.merge(e.change().path(), e.change().kind(),
+          (was, now) -> was == ChangeKind.DELETED ? was : now);
     }
     return out;
   }
@@ -163,5 +169,208 @@ class ReconcilerTest {
     assertThat(last.get()).isEqualTo(first.scanned());
     assertThat(calls).hasSizeGreaterThanOrEqualTo((int) (first.scanned() / Reconciler.PROGRESS_EVERY));
     assertThat(second.changes()).isZero();
+  }
+
+  @Test
+  void reconcile_sameSizeRewriteWithMtimeRestored_reportedModified() throws Exception {
+    Path f = Files.writeString(root.resolve("f.txt"), "aaaa");
+    FileTime mtime = Files.getLastModifiedTime(f);
+    reconcile();
+    Cursor before = journal.currentCursor();
+    Thread.sleep(50); // setup: let the coarse kernel clock move, so the rewrite gets a new ctime
+
+    Files.writeString(f, "bbbb"); // what `cp -p` or `rsync -t` over the file leaves: same size,
+    Files.setLastModifiedTime(f, mtime); // same mtime; only ctime tells
+    ReconcileResult r = reconcile();
+
+    assertThat(changesSince(before)).containsExactlyEntriesOf(Map.of("f.txt", ChangeKind.MODIFIED));
+    assertThat(r.modified()).isEqualTo(1);
+  }
+
+  @Test
+  void reconcile_deletedDirectoryWithSiblingsSortingBetweenItAndItsChildren_oneRecordEach()
+      throws IOException {
+    Files.createDirectories(root.resolve("d/b"));
+    Files.writeString(root.resolve("d/a"), "x");
+    Files.writeString(root.resolve("d/b/c"), "x");
+    Files.writeString(root.resolve("d-x"), "x"); // '-' < '/' < '0': between d and d/a
+    Files.writeString(root.resolve("d.txt"), "x");
+    Files.writeString(root.resolve("d0"), "x");
+    reconcile();
+    Cursor before = journal.currentCursor();
+
+    for (String p : List.of("d/b/c", "d/b", "d/a", "d", "d-x", "d.txt")) {
+      Files.delete(root.resolve(p));
+    }
+    ReconcileResult r = reconcile();
+
+    assertThat(changesSince(before)).containsExactlyInAnyOrderEntriesOf(Map.of(
+        "d", ChangeKind.DELETED, "d-x", ChangeKind.DELETED, "d.txt", ChangeKind.DELETED));
+    assertThat(r.deleted()).isEqualTo(3);
+    assertThat(journal.indexEntry("d/b/c").tombstone()).isTrue();
+  }
+
+  @Test
+  void reconcile_namesAtEveryOrderingCorner_mergeWithTheIndexExactly() throws IOException {
+    List<String> names = List.of("a", "a.txt", "a-b", "a0", "A", "\u00e9", "e\u0301",
+        "\ud83d\ude00", "\ue000", "\uffff", "z z", "new\nline");
+    for (String n : names) {
+      Files.createDirectories(root.resolve(n + "/sub"));
+      Files.writeString(root.resolve(n + "/sub/f"), "x");
+      Files.writeString(root.resolve(n + ".file"), "x");
+    }
+    reconcile();
+    assertThat(reconcile().changes()).isZero();
+    Cursor before = journal.currentCursor();
+
+    Files.writeString(root.resolve("\ud83d\ude00/sub/f"), "longer");
+    Files.delete(root.resolve("\ue000.file"));
+    Files.writeString(root.resolve("a/sub/new"), "x");
+    ReconcileResult r = reconcile();
+
+    assertThat(changesSince(before)).containsExactlyInAnyOrderEntriesOf(Map.of(
+        "\ud83d\ude00/sub/f", ChangeKind.MODIFIED, "\ue000.file", ChangeKind.DELETED,
+        "a/sub/new", ChangeKind.CREATED));
+    assertThat(r.changes()).isEqualTo(3);
+  }
+
+  /**
+   * Random trees and random offline edits: every path whose lstat differs between the two
+   * snapshots is reported (itself, or a deleted directory above it), nothing else is.
+   */
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
+  void reconcile_randomOfflineEdits_reportsExactlyWhatDiffers(long seed) throws Exception {
+    Random r = new Random(seed);
+    for (int i = 0; i < 150; i++) {
+      randomEdit(r);
+    }
+    Reconciler.reconcile(root, journal, p -> false, ProgressListener.NONE, true);
+    for (int round = 0; round < 3; round++) {
+      Map<String, FileStat> before = snapshot();
+      Cursor cursor = journal.currentCursor();
+      Thread.sleep(20); // setup: rewrites get a ctime of their own
+      for (int i = 0; i < 40; i++) {
+        randomEdit(r);
+      }
+      Map<String, FileStat> after = snapshot();
+
+      reconcile();
+
+      Map<String, ChangeKind> reported = changesSince(cursor);
+      for (String path : union(before.keySet(), after.keySet())) {
+        FileStat a = before.get(path);
+        FileStat b = after.get(path);
+        boolean differs = differs(a, b);
+        boolean covered = reported.containsKey(path) || deletedAbove(path, reported);
+        if (differs) {
+          assertThat(covered).as("seed %d round %d: %s (%s -> %s) missed; reported %s", seed, round, path, a, b, reported)
+              .isTrue();
+        }
+      }
+      for (String path : reported.keySet()) {
+        FileStat a = before.get(path);
+        FileStat b = after.get(path);
+        assertThat(differs(a, b))
+            .as("seed %d round %d: %s reported but untouched", seed, round, path).isTrue();
+      }
+    }
+  }
+
+  /** Independent of the Reconciler: a directory's own times and size move with its entries. */
+  private static boolean differs(FileStat a, FileStat b) {
+    if (a == null || b == null) {
+      return a != b;
+    }
+    boolean dir = a.isDir() && b.isDir();
+    return a.mode() != b.mode() || a.inode() != b.inode()
+        || (!dir && (a.size() != b.size() || a.mtimeNs() != b.mtimeNs() || a.ctimeNs() != b.ctimeNs()));
+  }
+
+  private static java.util.Set<String> union(java.util.Set<String> a, java.util.Set<String> b) {
+    java.util.Set<String> u = new java.util.TreeSet<>(a);
+    u.addAll(b);
+    return u;
+  }
+
+  private static boolean deletedAbove(String path, Map<String, ChangeKind> reported) {
+    for (int s = path.indexOf('/'); s >= 0; s = path.indexOf('/', s + 1)) {
+      if (reported.get(path.substring(0, s)) == ChangeKind.DELETED) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private Map<String, FileStat> snapshot() throws IOException {
+    Map<String, FileStat> out = new TreeMap<>();
+    try (java.util.stream.Stream<Path> walk = Files.walk(root)) {
+      for (Path p : walk.toList()) {
+        if (!p.equals(root)) {
+          out.put(root.relativize(p).toString(), FileStat.lstat(p));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static final String[] EDIT_NAMES = {"a", "a.b", "a-b", "a0", "b", "\u00e9", "\ud83d\ude00"};
+
+  private void randomEdit(Random r) throws IOException {
+    Path dir = root;
+    for (int depth = r.nextInt(3); depth > 0; depth--) {
+      Path next = dir.resolve(EDIT_NAMES[r.nextInt(EDIT_NAMES.length)]);
+      if (!Files.isDirectory(next, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        break;
+      }
+      dir = next;
+    }
+    Path p = dir.resolve(EDIT_NAMES[r.nextInt(EDIT_NAMES.length)]);
+    boolean exists = Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    boolean isDir = Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    switch (r.nextInt(7)) {
+      case 0 -> {
+        if (!exists) {
+          Files.createDirectory(p);
+        }
+      }
+      case 1, 2 -> {
+        if (!isDir) {
+          Files.writeString(p, "x".repeat(r.nextInt(4)));
+        }
+      }
+      case 3 -> {
+        if (exists && !isDir) {
+          Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(
+              r.nextBoolean() ? "rwxr-xr-x" : "rw-r--r--"));
+        }
+      }
+      case 4 -> {
+        if (exists) {
+          deleteTree(p);
+        }
+      }
+      case 5 -> {
+        Path to = root.resolve(EDIT_NAMES[r.nextInt(EDIT_NAMES.length)] + "-moved");
+        if (exists && !Files.exists(to, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          Files.move(p, to);
+        }
+      }
+      default -> {
+        if (exists && !isDir) { // same size, mtime put back: only ctime moves
+          FileTime t = Files.getLastModifiedTime(p);
+          Files.writeString(p, "y".repeat((int) Files.size(p)));
+          Files.setLastModifiedTime(p, t);
+        }
+      }
+    }
+  }
+
+  private static void deleteTree(Path p) throws IOException {
+    try (java.util.stream.Stream<Path> walk = Files.walk(p)) {
+      for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(q);
+      }
+    }
   }
 }

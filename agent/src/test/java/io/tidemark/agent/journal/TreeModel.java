@@ -114,6 +114,18 @@ final class TreeModel {
     return new Op(Change.renamed(from, to, n.dir()), touched);
   }
 
+  /**
+   * A path that does not exist now (never did, or was deleted), maybe below a missing directory:
+   * what a DELETED the journal must drop names. Null when the one picked exists.
+   */
+  String absentPath() {
+    String name = (random.nextBoolean() ? "n" : "r") + random.nextInt(6);
+    String path = random.nextInt(4) == 0
+        ? child(child(randomDir(null), "gone" + random.nextInt(2)), name)
+        : child(randomDir(null), name);
+    return nodes.containsKey(path) ? null : path;
+  }
+
   /** A copy of the path's entry and everything below it. */
   private TreeMap<String, Node> subtree(String path) {
     TreeMap<String, Node> out = new TreeMap<>(nodes.subMap(path + "/", true, path + "0", false));

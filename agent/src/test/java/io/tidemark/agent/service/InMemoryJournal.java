@@ -132,6 +132,6 @@ public final class InMemoryJournal implements JournalQueries {
   @Override
   public synchronized AgentStatus status() {
     return new AgentStatus(
-        "/srv/root", "fake", epoch, changes.size(), currentCursor(), changes.size(), 3, "watching");
+        "/srv/root", "fake", epoch, changes.size(), currentCursor(), changes.size(), 3, "watching", "/state");
   }
 }

@@ -1,6 +1,8 @@
 package io.tidemark.agent.watch;
 
 import io.tidemark.agent.journal.Change;
+import io.tidemark.agent.journal.ChangeKind;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -13,9 +15,26 @@ final class ChangeReplay {
   private ChangeReplay() {}
 
   static ModelTree replay(ModelTree snapshot, List<Change> changes) {
+    return replay(snapshot, changes, new ArrayList<>());
+  }
+
+  /**
+   * What the journal keeps of {@code changes}: all but the DELETEDs of paths that do not exist
+   * at their position (the journal drops those, {@code ChangeJournal.append}).
+   */
+  static List<Change> journalled(ModelTree snapshot, List<Change> changes) {
+    List<Change> kept = new ArrayList<>();
+    replay(snapshot, changes, kept);
+    return kept;
+  }
+
+  private static ModelTree replay(ModelTree snapshot, List<Change> changes, List<Change> kept) {
     ModelTree t = new ModelTree();
     snapshot.entries.forEach((p, e) -> t.put(p, e.dir(), false));
     for (Change c : changes) {
+      if (c.kind() != ChangeKind.DELETED || t.exists(c.path())) {
+        kept.add(c);
+      }
       String p = c.path();
       switch (c.kind()) {
         case CREATED -> {

@@ -16,7 +16,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Model-based test: random operation sequences on an in-memory tree, the events an engine would
  * report for them fed in random batches at random times, drained at random points. Replaying all
  * drained changes over the initial snapshot must give exactly the final tree, and every file whose
- * content was written must be named by some change (or carried by a rename of one).
+ * content was written must be named by some change (or carried by a rename of one). At the
+ * journal level (DELETEDs of paths that do not exist dropped, as {@code ChangeJournal} does),
+ * temporary files and directories created and deleted within one window leave nothing.
  */
 class CoalescerModelTest {
 
@@ -28,7 +30,9 @@ class CoalescerModelTest {
         d,
         d.withWriteHold(Duration.ofMillis(3)),
         new CoalescerSettings(
-            Duration.ZERO, Duration.ofMillis(20), 1, Duration.ofMillis(5), Duration.ofMillis(40), 6));
+            Duration.ZERO, Duration.ofMillis(20), 1, Duration.ofMillis(5), Duration.ofMillis(40), 6,
+            Duration.ZERO),
+        d.withClosedGrace(Duration.ofMillis(1)));
   }
 
   @ParameterizedTest
@@ -88,6 +92,10 @@ class CoalescerModelTest {
       throw new AssertionError(e.getMessage() + "\n" + context, e);
     }
     assertThat(replayed.shape()).as(context).isEqualTo(model.shape());
+    for (Change c : ChangeReplay.journalled(initial, journal)) {
+      assertThat(EventsForOp.isTemp(c.path()) || (c.from() != null && EventsForOp.isTemp(c.from())))
+          .as("a temporary path reaches the journal: " + c + "\n" + context).isFalse();
+    }
     model.entries.forEach((p, e) -> {
       if (!e.dir() && e.marked()) {
         assertThat(replayed.entries.get(p).marked()).as("written " + p + " not journalled\n" + context).isTrue();

@@ -69,9 +69,63 @@ class CoalescerTest {
   }
 
   @Test
-  void coalescer_createThenDelete_nothing() {
+  void coalescer_createThenDelete_onlyADeleteOfWhatItMayHaveReplaced() {
+    // The journal drops the DELETED when it does not know "a": a temporary file leaves nothing.
     assertThat(settle(file(CREATE, "a"), file(MODIFY, "a"), file(CLOSE_WRITE, "a"), file(DELETE, "a")))
-        .isEmpty();
+        .containsExactly(deleted("a", false));
+  }
+
+  @Test
+  void coalescer_fileReplacedByAMoveInThenDeleted_deleted() {
+    // mv /outside/x d (a plain CREATE: d existed), rm d
+    assertThat(settle(file(CREATE, "d"), file(DELETE, "d"))).containsExactly(deleted("d", false));
+  }
+
+  @Test
+  void coalescer_deleteCreateDelete_oneDeleted() {
+    assertThat(settle(file(DELETE, "d"), file(CREATE, "d"), file(CLOSE_WRITE, "d"), file(DELETE, "d")))
+        .containsExactly(deleted("d", false));
+  }
+
+  @Test
+  void coalescer_dirDeletedCreatedDeleted_oneDeleted() {
+    assertThat(settle(dir(DELETE, "d"), dir(CREATE, "d"), dir(DELETE, "d")))
+        .containsExactly(deleted("d", true));
+  }
+
+  @Test
+  void coalescer_renameOverExistingThenDelete_renamedThenDeleted() {
+    assertThat(settle(mv("a", "d"), file(DELETE, "d")))
+        .containsExactly(Change.renamed("a", "d", false), deleted("d", false));
+  }
+
+  @Test
+  void coalescer_renamedInThenReplacedByAMoveIn_renamedThenModified() {
+    assertThat(settle(mv("a", "d"), file(CREATE, "d")))
+        .containsExactly(Change.renamed("a", "d", false), modified("d"));
+  }
+
+  @Test
+  void coalescer_dirReplacedByAMovedInTreeThenDeleted_oneDeleted() {
+    // d was an empty directory; a tree moved in over it, then rm -rf d
+    assertThat(settle(dir(CREATE, "d"), file(CREATE, "d/x"), dir(CREATE, "d/s"), file(DELETE, "d/x"),
+            dir(DELETE, "d/s"), dir(DELETE, "d")))
+        .containsExactly(deleted("d", true));
+  }
+
+  @Test
+  void coalescer_dirEmptiedThenReplacedByAMovedInTree_oldChildNotTakenForTheNewOne() {
+    // rm d/x; mv /outside/t d (t holds an x); mv d e
+    assertThat(settle(file(DELETE, "d/x"), dir(CREATE, "d"), file(CREATE, "d/x"), mvDir("d", "e")))
+        .containsExactly(deleted("d/x", false), deleted("d", true),
+            Change.of(ChangeKind.CREATED, "e", true), created("e/x"));
+  }
+
+  @Test
+  void coalescer_renameChainBackOntoAnAncestor_notCollapsed() {
+    // a/b held only a/b/d: mv a/b/d a/c; mv a/c a/b (replaces the now empty a/b)
+    assertThat(settle(mvDir("a/b/d", "a/c"), mvDir("a/c", "a/b")))
+        .containsExactly(Change.renamed("a/b/d", "a/c", true), Change.renamed("a/c", "a/b", true));
   }
 
   @Test
@@ -113,13 +167,14 @@ class CoalescerTest {
   @Test
   void coalescer_createThenRename_createdAtNewName() {
     assertThat(settle(file(CREATE, "a"), file(CLOSE_WRITE, "a"), mv("a", "b")))
-        .containsExactly(created("b"));
+        .containsExactly(deleted("a", false), created("b"));
   }
 
   @Test
   void coalescer_atomicSaveOverExisting_modified() {
+    // The journal drops the DELETED of the swap file it never knew.
     assertThat(settle(file(CREATE, ".a.swp"), file(CLOSE_WRITE, ".a.swp"), file(DELETE, "a"), mv(".a.swp", "a")))
-        .containsExactly(modified("a"));
+        .containsExactly(deleted(".a.swp", false), modified("a"));
   }
 
   @Test
@@ -143,18 +198,18 @@ class CoalescerTest {
   }
 
   @Test
-  void coalescer_dirCreatedFilledAndDeleted_nothing() {
+  void coalescer_dirCreatedFilledAndDeleted_onlyADeleteOfWhatItMayHaveReplaced() {
     assertThat(settle(dir(CREATE, "d"), file(CREATE, "d/f"), file(CLOSE_WRITE, "d/f"),
             file(CREATE, "d/g"), file(DELETE, "d/f"), dir(DELETE, "d/g"), dir(DELETE, "d")))
-        .isEmpty();
+        .containsExactly(deleted("d", true));
   }
 
   @Test
-  void coalescer_dirCreatedRenamedAndDeleted_onlyDeleteOfNameItMayHaveReplaced() {
-    // The rename may have replaced an empty directory "e"; that one is gone too.
+  void coalescer_dirCreatedRenamedAndDeleted_onlyDeletesOfNamesItMayHaveReplaced() {
+    // The mkdir may have replaced an empty directory "d" (a move-in), the rename one at "e".
     assertThat(settle(dir(CREATE, "d"), file(CREATE, "d/f"), file(CLOSE_WRITE, "d/f"),
             mvDir("d", "e"), file(DELETE, "e/f"), dir(DELETE, "e")))
-        .containsExactly(deleted("e", true));
+        .containsExactly(deleted("d", true), deleted("e", true));
   }
 
   @Test
@@ -228,7 +283,7 @@ class CoalescerTest {
       coalescer.accept(List.of(file(CLOSE_WRITE, "f" + i)), i * 1_000L);
     }
     coalescer.drain(SEC);
-    coalescer.accept(List.of(file(CLOSE_WRITE, "g")), 2 * SEC);
+    coalescer.accept(List.of(file(CREATE, "g")), 2 * SEC);
     assertThat(coalescer.nextDeadlineNanos()).isEqualTo(2 * SEC + 2 * MS);
   }
 
@@ -286,11 +341,86 @@ class CoalescerTest {
   void coalescer_pastMaxPending_drainsEarly() {
     Coalescer c = new Coalescer(CoalescerSettings.defaults().withMaxPendingPaths(100));
     for (int i = 0; i < 99; i++) {
-      c.accept(List.of(file(CLOSE_WRITE, "f" + i)), 0);
+      c.accept(List.of(file(CREATE, "f" + i)), 0);
     }
     assertThat(c.nextDeadlineNanos()).isEqualTo(2 * MS);
-    c.accept(List.of(file(CLOSE_WRITE, "x")), 1);
+    c.accept(List.of(file(CREATE, "x")), 1);
     assertThat(c.nextDeadlineNanos()).isEqualTo(1);
     assertThat(c.drain(1)).hasSize(100);
+  }
+
+  private static final long GRACE = CoalescerSettings.defaults().closedGrace().toNanos();
+
+  @Test
+  void coalescer_loneClosedWriteWhenIdle_publishedAfterGrace() {
+    coalescer.accept(List.of(file(CREATE, "a"), file(MODIFY, "a"), file(CLOSE_WRITE, "a")), SEC);
+    assertThat(GRACE).isLessThan(MS);
+    assertThat(coalescer.nextDeadlineNanos()).isEqualTo(SEC + GRACE);
+    assertThat(coalescer.drain(SEC + GRACE - 1)).isEmpty();
+    assertThat(coalescer.drain(SEC + GRACE)).containsExactly(created("a"));
+  }
+
+  @Test
+  void coalescer_renameDeleteOrAttribWhenIdle_publishedAfterGrace() {
+    coalescer.accept(List.of(mv("a", "b")), SEC);
+    assertThat(coalescer.nextDeadlineNanos()).isEqualTo(SEC + GRACE);
+    coalescer.drain(SEC + GRACE);
+    coalescer.accept(List.of(file(DELETE, "c"), file(ATTRIB, "d")), 2 * SEC);
+    assertThat(coalescer.nextDeadlineNanos()).isEqualTo(2 * SEC + GRACE);
+  }
+
+  @Test
+  void coalescer_createdFileNotYetClosed_waitsForTheWholeWindow() {
+    coalescer.accept(List.of(file(CREATE, "a")), SEC);
+    assertThat(coalescer.nextDeadlineNanos()).isEqualTo(SEC + 2 * MS);
+    // the creator's write and close arrive: complete, so the window closes early after all
+    coalescer.accept(List.of(file(MODIFY, "a"), file(CLOSE_WRITE, "a")), SEC + 100_000);
+    assertThat(coalescer.nextDeadlineNanos()).isEqualTo(SEC + 100_000 + GRACE);
+    assertThat(coalescer.drain(SEC + 100_000 + GRACE)).containsExactly(created("a"));
+  }
+
+  @Test
+  void coalescer_fileOpenForWriting_noEarlyClose() {
+    coalescer.accept(List.of(file(CLOSE_WRITE, "done"), file(MODIFY, "log")), SEC);
+    assertThat(coalescer.nextDeadlineNanos()).isEqualTo(SEC + 2 * MS);
+  }
+
+  @Test
+  void coalescer_eventAfterEarlyCloseNeedsMore_backToTheWindowEnd() {
+    coalescer.accept(List.of(file(CLOSE_WRITE, "a")), SEC);
+    assertThat(coalescer.nextDeadlineNanos()).isEqualTo(SEC + GRACE);
+    coalescer.accept(List.of(file(CREATE, "b")), SEC + 100_000);
+    assertThat(coalescer.nextDeadlineNanos()).isEqualTo(SEC + 2 * MS);
+  }
+
+  @Test
+  void coalescer_renamedWhileBeingCreated_closeUnderNewNameCompletesIt() {
+    coalescer.accept(List.of(dir(CREATE, "d"), file(CREATE, "d/a"), mvDir("d", "e")), SEC);
+    assertThat(coalescer.nextDeadlineNanos()).isEqualTo(SEC + 2 * MS);
+    coalescer.accept(List.of(file(CLOSE_WRITE, "e/a")), SEC + 100_000);
+    assertThat(coalescer.nextDeadlineNanos()).isEqualTo(SEC + 100_000 + GRACE);
+  }
+
+  @Test
+  void coalescer_atomicSaveSplitOverTwoReadsWithinGrace_oneModified() {
+    coalescer.accept(List.of(file(CREATE, ".a.tmp"), file(MODIFY, ".a.tmp"), file(CLOSE_WRITE, ".a.tmp")), SEC);
+    coalescer.accept(List.of(file(DELETE, "a"), mv(".a.tmp", "a")), SEC + GRACE / 2);
+    long due = coalescer.nextDeadlineNanos();
+    assertThat(due).isEqualTo(SEC + GRACE / 2 + GRACE);
+    // The journal drops the DELETED of the temp file it never knew.
+    assertThat(coalescer.drain(due)).containsExactly(deleted(".a.tmp", false), modified("a"));
+  }
+
+  @Test
+  void coalescer_burstWindow_noEarlyClose() {
+    for (int i = 0; i < 1_000; i++) {
+      coalescer.accept(List.of(file(CLOSE_WRITE, "f" + i)), i * 1_000L);
+    }
+    long end = coalescer.nextDeadlineNanos();
+    assertThat(coalescer.drain(end)).hasSize(1_000);
+    long wide = coalescer.currentWindowNanos();
+    assertThat(wide).isGreaterThan(2 * MS);
+    coalescer.accept(List.of(file(CLOSE_WRITE, "g")), end + 1);
+    assertThat(coalescer.nextDeadlineNanos()).isEqualTo(end + 1 + wide);
   }
 }

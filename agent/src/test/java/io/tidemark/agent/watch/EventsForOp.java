@@ -12,6 +12,13 @@ import java.util.TreeSet;
  * Random filesystem operations on a {@link ModelTree}, each applied to the model and translated
  * into the {@link FsEvent}s an engine would report for it. Files are marked dirty when their
  * content is written (or they are new).
+ *
+ * <p>Besides the plain operations it makes the ones whose events do not say what they replaced:
+ * a move-in from outside onto an existing file or empty directory (a plain CREATE), a rename of a
+ * directory onto an empty one, and an engine reporting a CREATE again for something that exists.
+ * Temporary files and directories ({@code t0}, {@code t1}, ... never reused) are created and
+ * deleted within one operation, so within one settle window: they must leave nothing in the
+ * journal.
  */
 final class EventsForOp {
 
@@ -22,6 +29,7 @@ final class EventsForOp {
   private final Random random;
   /** Files written but not yet closed. */
   private final Set<String> open = new TreeSet<>();
+  private int temps;
 
   EventsForOp(ModelTree tree, Random random) {
     this.tree = tree;
@@ -44,7 +52,7 @@ final class EventsForOp {
   /** Applies one random operation to the model; returns its events (may be empty). */
   List<FsEvent> next() {
     List<FsEvent> out = new ArrayList<>();
-    switch (random.nextInt(14)) {
+    switch (random.nextInt(20)) {
       case 0, 1 -> { // create a file, maybe write it, maybe leave it open
         String p = freshPath(tree, random);
         if (p == null) break;
@@ -145,13 +153,96 @@ final class EventsForOp {
           }
         }
       }
-      default -> { // chmod
+      case 13 -> { // chmod
         String p = pickAny();
         if (p == null) break;
         out.add(ev(Kind.ATTRIB, p, tree.isDir(p)));
       }
+      case 14 -> { // move a file in from outside onto an existing file: a plain CREATE
+        String p = pick(false);
+        if (p == null) break;
+        open.remove(p);
+        tree.put(p, false, true);
+        out.add(ev(Kind.CREATE, p, false));
+      }
+      case 15 -> { // move a tree in from outside onto an empty directory
+        String p = pickEmptyDir();
+        if (p == null) break;
+        out.add(ev(Kind.CREATE, p, true));
+        for (int i = random.nextInt(4); i > 0; i--) {
+          String q = freshPath(tree, random, p);
+          if (q == null) continue;
+          boolean d = random.nextBoolean();
+          tree.put(q, d, !d);
+          out.add(ev(Kind.CREATE, q, d));
+        }
+      }
+      case 16 -> { // rename a directory onto an empty directory (rename(2) replaces it)
+        String from = pick(true);
+        String to = pickEmptyDir();
+        if (from == null || to == null || from.equals(to) || to.startsWith(from + "/")) break;
+        renameOpen(from, to);
+        tree.move(from, to);
+        out.add(FsEvent.rename(from, to, true, 7));
+      }
+      case 17 -> { // the engine reports a CREATE again for an existing file or empty directory
+        String p = random.nextBoolean() ? pick(false) : pickEmptyDir();
+        if (p == null) break;
+        out.add(ev(Kind.CREATE, p, tree.isDir(p)));
+      }
+      case 18 -> { // a temporary file: created, written, deleted
+        String dir = pickDirOrRoot();
+        String p = child(dir, "t" + temps++);
+        out.add(ev(Kind.CREATE, p, false));
+        out.add(ev(Kind.MODIFY, p, false));
+        if (random.nextBoolean()) {
+          out.add(ev(Kind.CLOSE_WRITE, p, false));
+        }
+        out.add(ev(Kind.DELETE, p, false));
+      }
+      default -> { // a temporary directory with files, removed again (rm -rf)
+        String dir = pickDirOrRoot();
+        String p = child(dir, "t" + temps++);
+        out.add(ev(Kind.CREATE, p, true));
+        List<String> files = new ArrayList<>();
+        for (int i = random.nextInt(3); i >= 0; i--) {
+          String f = p + "/" + NAMES[i];
+          files.add(f);
+          out.add(ev(Kind.CREATE, f, false));
+          out.add(ev(Kind.CLOSE_WRITE, f, false));
+        }
+        for (String f : files) {
+          out.add(ev(Kind.DELETE, f, false));
+        }
+        out.add(ev(Kind.DELETE, p, true));
+      }
     }
     return out;
+  }
+
+  /** True for a path in or at a temporary file or directory (never in the tree between ops). */
+  static boolean isTemp(String p) {
+    for (String part : p.split("/")) {
+      if (part.matches("t[0-9]+")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private String pickEmptyDir() {
+    List<String> c = tree.entries.keySet().stream()
+        .filter(p -> tree.isDir(p) && tree.subtree(p).size() == 1).toList();
+    return c.isEmpty() ? null : c.get(random.nextInt(c.size()));
+  }
+
+  private String pickDirOrRoot() {
+    String d = pick(true);
+    return d == null || random.nextInt(3) == 0 ? null : d;
+  }
+
+  private static String child(String dir, String name) {
+    return dir == null ? name : dir + "/" + name;
   }
 
   private void renameOpen(String from, String to) {

@@ -80,15 +80,24 @@ class WatchRootTest {
   }
 
   @Test
-  void watchRoot_loneWrite_publishedAfterIdleWindow() {
+  void watchRoot_loneWrite_publishedAfterClosedGrace() {
     finishStartupCrawl();
     send(file(Kind.MODIFY, "a"), file(Kind.CLOSE_WRITE, "a"));
-    advance(Duration.ofMillis(1));
     journal.expectNoMessage(Duration.ZERO);
     advance(Duration.ofMillis(1));
     assertThat(expectAppend()).containsExactly(Change.of(ChangeKind.MODIFIED, "a", false));
     advance(Duration.ofSeconds(10));
     journal.expectNoMessage(Duration.ZERO);
+  }
+
+  @Test
+  void watchRoot_createdFileNotClosed_publishedAfterIdleWindow() {
+    finishStartupCrawl();
+    send(file(Kind.CREATE, "a"));
+    advance(Duration.ofMillis(1));
+    journal.expectNoMessage(Duration.ZERO);
+    advance(Duration.ofMillis(1));
+    assertThat(expectAppend()).containsExactly(Change.of(ChangeKind.CREATED, "a", false));
   }
 
   @Test
@@ -194,5 +203,30 @@ class WatchRootTest {
         .containsExactlyInAnyOrder(
             Change.of(ChangeKind.CREATED, "src/out.o", false),
             Change.of(ChangeKind.CREATED, "src/main.c", false));
+  }
+
+  /** Precise ticks do not wait for the scheduler: here ManualTime never moves, yet they come. */
+  @Test
+  void watchRoot_preciseTicks_publishWithoutSchedulerTicks() {
+    WatchRoot.Settings settings =
+        new WatchRoot.Settings(
+            CoalescerSettings.defaults(), IgnoreRules.none(), Duration.ofSeconds(5), System::nanoTime, true);
+    TestProbe<JournalWriter.Command> probe = testKit.createTestProbe();
+    ActorRef<WatchRoot.Command> precise =
+        testKit.spawn(WatchRoot.create(probe.ref(), settings, new CompletableFuture<>(), c -> {}));
+    precise.tell(WatchRoot.Begin.INSTANCE);
+    probe.expectMessageClass(JournalWriter.Reconcile.class)
+        .replyTo()
+        .tell(new JournalWriter.Reconciled(null, null));
+    // complete at once: the early close
+    precise.tell(new WatchRoot.EngineBatch(List.of(
+        file(Kind.CREATE, "a"), file(Kind.MODIFY, "a"), file(Kind.CLOSE_WRITE, "a"))));
+    assertThat(probe.expectMessageClass(JournalWriter.Append.class).changes())
+        .containsExactly(Change.of(ChangeKind.CREATED, "a", false));
+    // still open: the whole idle window, then the CREATED on time
+    precise.tell(new WatchRoot.EngineBatch(List.of(file(Kind.CREATE, "b"), file(Kind.MODIFY, "b"))));
+    assertThat(probe.expectMessageClass(JournalWriter.Append.class).changes())
+        .containsExactly(Change.of(ChangeKind.CREATED, "b", false));
+    testKit.stop(precise);
   }
 }

@@ -24,12 +24,18 @@ import java.util.HexFormat;
  * thread-safe; call {@link #close()} to release the zstd context.
  */
 public final class DeltaApplier implements AutoCloseable {
-  private final DeltaBasis basis;
+  private static final int MIN_CHUNK = 8 * 1024;
+  private DeltaBasis basis;
   private final WritableByteChannel out;
   private final long maxOutputLength;
   private final MessageDigest sha256;
-  private final ZstdDecompressCtx zstd = new ZstdDecompressCtx();
-  private final byte[] chunk = new byte[DeltaFormat.MAX_LITERAL_BYTES];
+  /** Created on the first compressed literal: a small file sent raw never pays for it. */
+  private ZstdDecompressCtx zstd;
+  /**
+   * Grows in powers of two up to {@value DeltaFormat#MAX_LITERAL_BYTES} as instructions need it
+   * (a bound of the format, never a length from the wire), so a small file costs a small buffer.
+   */
+  private byte[] chunk = new byte[MIN_CHUNK];
   private long nextSequence;
   private long written;
   private boolean ended;
@@ -86,7 +92,21 @@ public final class DeltaApplier implements AutoCloseable {
 
   @Override
   public void close() {
-    zstd.close();
+    if (zstd != null) {
+      zstd.close();
+    }
+  }
+
+  /** The chunk buffer, grown to hold {@code n} bytes (n at most {@value DeltaFormat#MAX_LITERAL_BYTES}). */
+  private byte[] chunk(int n) {
+    if (chunk.length < n) {
+      int size = chunk.length;
+      while (size < n) {
+        size <<= 1;
+      }
+      chunk = new byte[Math.min(size, DeltaFormat.MAX_LITERAL_BYTES)];
+    }
+    return chunk;
   }
 
   private void applyFrame(ByteBuffer in) throws IOException {
@@ -134,7 +154,12 @@ public final class DeltaApplier implements AutoCloseable {
       throw new CorruptDeltaException("delta version " + version + " is not supported (this build reads " + DeltaFormat.VERSION + ")");
     }
     long basisLength = Varint.read(in, "basis length");
-    if (basisLength != basis.size()) {
+    if (basisLength == 0) {
+      // Made against nothing (a whole file): all literals, so it cannot depend on what the
+      // receiver holds. Refusing it over a non-empty basis would make "send it whole" — the
+      // receiver's last resort after a failed delta — fail forever.
+      basis = DeltaBasis.empty();
+    } else if (basisLength != basis.size()) {
       throw new DeltaMismatchException(
           "the delta was made against a basis of " + basisLength + " bytes, but this basis has " + basis.size());
     }
@@ -148,9 +173,10 @@ public final class DeltaApplier implements AutoCloseable {
           "COPY of " + length + " bytes at offset " + offset + " lies outside the basis of " + basis.size() + " bytes");
     }
     reserve(length);
+    byte[] buf = chunk((int) Math.min(DeltaFormat.MAX_LITERAL_BYTES, length));
     for (long done = 0; done < length; ) {
-      int n = (int) Math.min(chunk.length, length - done);
-      basis.read(offset + done, chunk, 0, n);
+      int n = (int) Math.min(buf.length, length - done);
+      basis.read(offset + done, buf, 0, n);
       emit(n);
       done += n;
     }
@@ -162,8 +188,13 @@ public final class DeltaApplier implements AutoCloseable {
       throw new CorruptDeltaException("truncated frame: LITERAL_RAW of " + length + " bytes has only " + in.remaining());
     }
     reserve(length);
-    in.get(chunk, 0, length);
-    emit(length);
+    ByteBuffer data = in.slice(in.position(), length); // straight from the frame, no copy
+    in.position(in.position() + length);
+    sha256.update(data.duplicate());
+    while (data.hasRemaining()) {
+      out.write(data);
+    }
+    written += length;
   }
 
   private void literalZstd(ByteBuffer in) throws IOException {
@@ -177,6 +208,10 @@ public final class DeltaApplier implements AutoCloseable {
     ByteBuffer src = in.slice(in.position(), (int) compressed);
     in.position(in.position() + (int) compressed);
     int inflated;
+    byte[] chunk = chunk(length);
+    if (zstd == null) {
+      zstd = new ZstdDecompressCtx();
+    }
     try {
       if (src.hasArray()) {
         inflated = zstd.decompressByteArray(chunk, 0, length, src.array(), src.arrayOffset(), src.remaining());

@@ -16,20 +16,32 @@ import java.security.NoSuchAlgorithmException;
  * that helps). Memory stays bounded (about 1.3 MiB + one frame) whatever the file size.
  *
  * <p>An empty signature (basis of 0 bytes) gives the whole-file fallback: all literals, same
- * code. Instances are immutable and thread-safe; each {@code encode} call has its own state.
+ * code. Instances are thread-safe; each {@code encode} call has its own state. An encoder keeps one
+ * zstd context between calls (cheaper for many small files); {@link #close()} frees it.
  */
-public final class DeltaEncoder {
+public final class DeltaEncoder implements AutoCloseable {
   public static final int DEFAULT_ZSTD_LEVEL = 3;
   private static final int READ_CHUNK = 1 << 20;
+  private static final int INITIAL_READ = 64 * 1024;
+  private static final int MAX_BUFFER = DeltaFormat.MAX_LITERAL_BYTES + BlockSignature.MAX_BLOCK_SIZE + READ_CHUNK;
 
-  private final int zstdLevel;
+  private final CompressorPool compressors;
+  /** One set of buffers kept between calls (a concurrent call makes its own). */
+  private final java.util.concurrent.atomic.AtomicReference<EncodeBuffers> spareBuffers =
+      new java.util.concurrent.atomic.AtomicReference<>();
 
   public DeltaEncoder() {
     this(DEFAULT_ZSTD_LEVEL);
   }
 
   public DeltaEncoder(int zstdLevel) {
-    this.zstdLevel = zstdLevel;
+    this.compressors = new CompressorPool(zstdLevel);
+  }
+
+  /** Frees the zstd context kept between calls; the encoder still works (without keeping one). */
+  @Override
+  public void close() {
+    compressors.close();
   }
 
   public DeltaSummary encode(BlockSignature basis, byte[] content, DeltaSink sink) throws IOException {
@@ -52,9 +64,17 @@ public final class DeltaEncoder {
   public DeltaSummary encode(
       BlockSignature basis, ReadableByteChannel content, DeltaSink sink, SignatureGenerator newSignature)
       throws IOException {
-    FrameWriter frames = new FrameWriter(sink, basis.basisLength());
-    try (LiteralWriter literals = new LiteralWriter(frames, zstdLevel)) {
-      return new Scan(basis, content, frames, literals, newSignature).run();
+    EncodeBuffers buffers = spareBuffers.getAndSet(null);
+    if (buffers == null) {
+      buffers = new EncodeBuffers();
+    }
+    try {
+      FrameWriter frames = new FrameWriter(sink, basis.basisLength(), buffers);
+      try (LiteralWriter literals = new LiteralWriter(frames, compressors, buffers)) {
+        return new Scan(basis, content, frames, literals, newSignature, buffers).run();
+      }
+    } finally {
+      spareBuffers.set(buffers);
     }
   }
 
@@ -97,7 +117,8 @@ public final class DeltaEncoder {
     private final SignatureGenerator newSignature;
     private final MessageDigest sha256 = sha256();
     private final int blockSize;
-    private final byte[] buf;
+    /** Grows (doubling, up to {@link #MAX_BUFFER}) only when a big input needs it. */
+    private byte[] buf;
     private int end;
     private int pos;
     private int literalStart;
@@ -108,8 +129,11 @@ public final class DeltaEncoder {
     private long copied;
     private long literal;
 
+    private final EncodeBuffers buffers;
+
     Scan(BlockSignature signature, ReadableByteChannel in, FrameWriter frames, LiteralWriter literals,
-        SignatureGenerator newSignature) {
+        SignatureGenerator newSignature, EncodeBuffers buffers) {
+      this.buffers = buffers;
       this.signature = signature;
       this.index = new BlockIndex(signature);
       this.in = in;
@@ -117,7 +141,8 @@ public final class DeltaEncoder {
       this.literals = literals;
       this.newSignature = newSignature;
       this.blockSize = signature.blockSize();
-      this.buf = new byte[DeltaFormat.MAX_LITERAL_BYTES + blockSize + READ_CHUNK];
+      this.buf = EncodeBuffers.atLeast(buffers.window, Math.min(MAX_BUFFER, blockSize + INITIAL_READ));
+      buffers.window = buf;
     }
 
     DeltaSummary run() throws IOException {
@@ -196,6 +221,10 @@ public final class DeltaEncoder {
       while (end - pos < need && !eof) {
         if (end == buf.length) {
           compact();
+        }
+        if (end == buf.length || (buf.length < MAX_BUFFER && buf.length - end < INITIAL_READ)) {
+          buf = java.util.Arrays.copyOf(buf, (int) Math.min(MAX_BUFFER, 2L * buf.length));
+          buffers.window = buf;
         }
         int n = in.read(ByteBuffer.wrap(buf, end, buf.length - end));
         if (n < 0) {

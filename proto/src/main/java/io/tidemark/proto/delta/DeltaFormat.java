@@ -13,6 +13,8 @@ package io.tidemark.proto.delta;
  *              [stream header]            only in frame 0
  *              instruction+               at least one; instructions never span frames
  * header    := 'T' 'M' 'D' (0x54 0x4D 0x44), version u8 = 1, varint basisLength
+ *              (must equal the receiver's basis length, except 0: a delta against nothing
+ *              holds only literals and applies whatever the receiver holds)
  * instruction :=
  *   0x01 COPY          varint offset, varint length    basis bytes [offset, offset+length),
  *                                                        length &ge; 1, offset+length &le; basisLength

@@ -3,18 +3,28 @@ package io.tidemark.proto.delta;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
-/** Packs instructions into frames of at most {@link DeltaFormat#MAX_FRAME_BYTES} and hands them to a sink. */
+/**
+ * Packs instructions into frames of at most {@link DeltaFormat#MAX_FRAME_BYTES} and hands them to a
+ * sink. The frame buffer starts small and doubles up to that limit, so a small file's delta does
+ * not cost a megabyte of zeroed memory.
+ */
 final class FrameWriter {
+  private static final int INITIAL_FRAME_BYTES = 16 * 1024;
+
   private final DeltaSink sink;
-  private final byte[] frame = new byte[DeltaFormat.MAX_FRAME_BYTES];
+  private final EncodeBuffers buffers;
+  private byte[] frame;
   private int pos;
   private int instructionsInFrame;
   private long sequence;
   private long wireBytes;
   private int frames;
 
-  FrameWriter(DeltaSink sink, long basisLength) {
+  FrameWriter(DeltaSink sink, long basisLength, EncodeBuffers buffers) {
     this.sink = sink;
+    this.buffers = buffers;
+    this.frame = EncodeBuffers.atLeast(buffers.frame, INITIAL_FRAME_BYTES);
+    buffers.frame = frame;
     pos = Varint.write(frame, 0, 0);
     System.arraycopy(DeltaFormat.MAGIC, 0, frame, pos, DeltaFormat.MAGIC.length);
     pos += DeltaFormat.MAGIC.length;
@@ -68,9 +78,21 @@ final class FrameWriter {
   }
 
   private void room(int bytes) throws IOException {
-    if (pos + bytes > frame.length) {
-      flush();
+    if (pos + bytes <= frame.length) {
+      return;
     }
+    if (frame.length < DeltaFormat.MAX_FRAME_BYTES) {
+      int size = frame.length;
+      while (size < pos + bytes && size < DeltaFormat.MAX_FRAME_BYTES) {
+        size <<= 1;
+      }
+      frame = java.util.Arrays.copyOf(frame, Math.min(size, DeltaFormat.MAX_FRAME_BYTES));
+      buffers.frame = frame;
+      if (pos + bytes <= frame.length) {
+        return;
+      }
+    }
+    flush();
   }
 
   private void flush() throws IOException {

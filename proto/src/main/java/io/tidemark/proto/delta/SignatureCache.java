@@ -91,7 +91,11 @@ public final class SignatureCache {
   }
 
   private static String normalise(String sha256Hex) {
-    if (sha256Hex.length() != 64 || !sha256Hex.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+    boolean ok = sha256Hex.length() == 64;
+    for (int i = 0; ok && i < 64; i++) {
+      ok = Character.digit(sha256Hex.charAt(i), 16) >= 0;
+    }
+    if (!ok) {
       throw new IllegalArgumentException("not a SHA-256 in hex: " + sha256Hex);
     }
     return sha256Hex.toLowerCase(java.util.Locale.ROOT);

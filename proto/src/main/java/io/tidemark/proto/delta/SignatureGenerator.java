@@ -50,6 +50,11 @@ public final class SignatureGenerator {
     return new SignatureGenerator(BlockSignature.blockSizeFor(expectedLength), expectedLength);
   }
 
+  /** A generator for a signature to cache, sized by {@link BlockSignature#cachedBlockSizeFor}. */
+  public static SignatureGenerator forCache(long expectedLength) {
+    return new SignatureGenerator(BlockSignature.cachedBlockSizeFor(expectedLength), expectedLength);
+  }
+
   public int blockSize() {
     return blockSize;
   }

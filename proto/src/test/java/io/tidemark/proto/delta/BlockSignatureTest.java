@@ -93,6 +93,17 @@ class BlockSignatureTest {
   }
 
   @Test
+  void cachedBlockSizeFor_aQuarterOfRsyncsRuleAtLeast700() {
+    assertThat(BlockSignature.cachedBlockSizeFor(0)).isEqualTo(700);
+    assertThat(BlockSignature.cachedBlockSizeFor(8L << 20)).isEqualTo(720);
+    assertThat(BlockSignature.cachedBlockSizeFor(100L << 20)).isEqualTo(2560);
+    assertThat(BlockSignature.cachedBlockSizeFor(1L << 40)).isEqualTo(BlockSignature.MAX_BLOCK_SIZE / 4);
+    for (long len = 1; len < (1L << 36); len = len * 3 + 1) {
+      assertThat(BlockSignature.cachedBlockSizeFor(len) % 8 == 0 || BlockSignature.cachedBlockSizeFor(len) == 700).isTrue();
+    }
+  }
+
+  @Test
   void blockSizeFor_followsRsyncSquareRootRule() {
     assertThat(BlockSignature.blockSizeFor(0)).isEqualTo(700);
     assertThat(BlockSignature.blockSizeFor(490_000)).isEqualTo(700);

@@ -67,6 +67,17 @@ class DeltaFileTest {
   }
 
   @Test
+  void apply_deltaAgainstNothing_rebuildsContentWhateverTheBasis() throws Exception {
+    byte[] fresh = new byte[300_000];
+    new Random(3).nextBytes(fresh);
+    List<byte[]> whole = Deltas.encode(SignatureGenerator.of(new byte[0]), fresh);
+    byte[] unrelated = new byte[70_000];
+    new Random(4).nextBytes(unrelated);
+    assertThat(Deltas.apply(unrelated, whole)).isEqualTo(fresh);
+    assertThat(Deltas.apply(new byte[0], whole)).isEqualTo(fresh);
+  }
+
+  @Test
   void accept_afterRejection_refusesFurtherFrames() throws Exception {
     try (DeltaApplier applier = new DeltaApplier(DeltaBasis.empty(), java.nio.channels.Channels.newChannel(
         java.io.OutputStream.nullOutputStream()))) {
@@ -80,5 +91,27 @@ class DeltaFileTest {
     ByteBuffer copy = ByteBuffer.allocate(frame.remaining());
     copy.put(frame).flip();
     return copy.asReadOnlyBuffer();
+  }
+
+  /** Buffers start small and grow: a large literal run still fills 1 MiB frames, no more frames. */
+  @Test
+  void encode_wholeLargeFile_framesGrowToTheLimit() throws Exception {
+    byte[] content = new byte[5 << 20];
+    new Random(9).nextBytes(content);
+    BlockSignature empty = SignatureGenerator.of(new byte[0]);
+    List<byte[]> frames = Deltas.encode(empty, content);
+    assertThat(frames).hasSize(6);
+    assertThat(frames.subList(0, 4)).allSatisfy(f -> assertThat(f.length).isGreaterThan((1 << 20) - 200_000));
+    assertThat(Deltas.apply(new byte[0], frames)).isEqualTo(content);
+  }
+
+  @Test
+  void encode_smallFile_oneSmallFrame() throws Exception {
+    byte[] content = new byte[4096];
+    new Random(10).nextBytes(content);
+    List<byte[]> frames = Deltas.encode(SignatureGenerator.of(new byte[0]), content);
+    assertThat(frames).hasSize(1);
+    assertThat(frames.get(0).length).isBetween(4096, 4096 + 64);
+    assertThat(Deltas.apply(new byte[0], frames)).isEqualTo(content);
   }
 }

@@ -30,6 +30,25 @@ class DeltaSizeTest {
     assertThat(Deltas.apply(basis, frames)).isEqualTo(content);
   }
 
+  /** The source's cached signature (never uploaded) has quarter-size blocks: a quarter of the delta. */
+  @Test
+  void encode_editsAgainstCachedSignature_aboutOneCachedBlock() throws Exception {
+    byte[] basis = generated(SIXTEEN_MB);
+    SignatureGenerator generator = SignatureGenerator.forCache(basis.length);
+    generator.update(basis, 0, basis.length);
+    BlockSignature cached = generator.finish();
+    assertThat(cached.blockSize()).isEqualTo(BlockSignature.blockSizeFor(basis.length) / 4);
+    byte[] edited = basis.clone();
+    edited[edited.length / 3] ^= 0x5a;
+    byte[] inserted = DeltaRoundTripProperties.applyEdits(basis,
+        List.of(new DeltaRoundTripProperties.Edit(0, 5_000_011, "fourteen bytes".getBytes())));
+    for (byte[] content : List.of(edited, inserted)) {
+      List<byte[]> frames = Deltas.encode(cached, content);
+      assertThat(Deltas.wireSize(frames)).isLessThan(cached.blockSize() + 200L);
+      assertThat(Deltas.apply(basis, frames)).isEqualTo(content);
+    }
+  }
+
   @Test
   void encode_fourteenByteInsertIn16MB_deltaUnderOnePercent() throws Exception {
     byte[] basis = generated(SIXTEEN_MB);

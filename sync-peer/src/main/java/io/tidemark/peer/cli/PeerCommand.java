@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Keep DST a replica of an agent's root until SIGTERM.",
-      "Prints 'in sync at <cursor>' each time the replica catches up."
+      "Prints 'in sync at <cursor>' each time the replica catches up.",
+      "Retries a lost agent with backoff; exits 1 when the agent refuses the token."
     })
 final class PeerCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -67,7 +68,12 @@ final class PeerCommand implements Callable<Integer> {
       try (replica) {
         System.err.println("tidemark peer: replicating " + target + " into " + dstReal
             + " (state in " + replica.state.dir() + ")");
+        replica.client.refused().thenRun(stop::countDown);
         stop.await();
+        if (replica.client.refused().isDone()) {
+          System.err.println("tidemark peer: " + Replica.describeRefusal(target, replica.client.refused().join()));
+          return CliExit.FAILURE;
+        }
       }
     }
     return CliExit.OK;

@@ -6,6 +6,7 @@ import io.tidemark.peer.sync.PeerState;
 import io.tidemark.peer.sync.ReplicaClient;
 import io.tidemark.peer.sync.ReplicaListener;
 import io.grpc.Channel;
+import io.grpc.Status;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -107,6 +108,17 @@ final class Replica implements AutoCloseable {
     ReplicaClient client =
         ReplicaClient.start(channel, writer, state, peerName(dstReal), listener);
     return new Replica(dstReal, state, client);
+  }
+
+  /** Why the agent at {@code target} will not replicate to us, and what to do about it. */
+  static String describeRefusal(Object target, Status status) {
+    String detail = status.getDescription() == null ? "" : ": " + status.getDescription();
+    return switch (status.getCode()) {
+      case UNAUTHENTICATED -> "the agent at " + target
+          + " refused the token (give --token or $TIDEMARK_TOKEN)" + detail;
+      case UNIMPLEMENTED -> "the agent at " + target + " does not serve replication" + detail;
+      default -> "the agent at " + target + " refused replication: " + status.getCode() + detail;
+    };
   }
 
   @Override

@@ -9,6 +9,7 @@ import io.tidemark.agent.journal.ProgressListener;
 import io.tidemark.agent.replication.ReplicationService;
 import io.tidemark.agent.runtime.AgentRuntime;
 import io.tidemark.agent.runtime.AgentSettings;
+import io.tidemark.agent.runtime.StateDirectory;
 import io.tidemark.peer.replica.FsyncPolicy;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -28,13 +29,17 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code tidemark sync SRC DST}: an agent on SRC and a peer on DST in one process. */
+/**
+ * {@code tidemark sync SRC DST}: an agent on SRC (serving on {@code --listen}) and a peer on DST in
+ * one process, the peer on an in-process gRPC link to the agent's replication service.
+ */
 @Command(
     name = "sync",
     mixinStandardHelpOptions = true,
     description = {
       "Keep DST a replica of SRC until SIGTERM: an agent on SRC, a peer on DST, over loopback.",
-      "Prints 'in sync at <cursor>' on stdout once DST has caught up; activity goes to stderr."
+      "Prints the initial copy's progress on stderr, 'in sync at <cursor>' on stdout once DST has",
+      "caught up, then a line on stderr for each second in which files were sent."
     })
 final class SyncCommand implements Callable<Integer> {
   private static final String NAME = "tidemark sync";
@@ -103,18 +108,19 @@ final class SyncCommand implements Callable<Integer> {
         .withStateDir(state == null ? null : state.resolve("agent"))
         .withListen(listenAt.host(), listenAt.port());
     AtomicReference<ReplicationService> replication = new AtomicReference<>();
+    Path agentState = settings.stateDir() != null ? settings.stateDir() : StateDirectory.defaultFor(srcReal);
     err.println(NAME + ": scanning " + srcReal);
     try (AgentRuntime agent = AgentRuntime.start(settings, scanProgress(err), q -> {
       try {
-        replication.set(ReplicationService.create(q, srcReal));
+        replication.set(ReplicationService.create(q, srcReal, agentState));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
       return List.of(replication.get().service());
     })) {
+      agent.releaseStartupMemory();
       err.println(NAME + ": watching " + srcReal + " with " + agent.engineName() + " on "
           + agent.target() + "; copying into " + dstReal);
-      AgentTarget target = AgentTarget.parse(agent.target());
       CountDownLatch firstSync = new CountDownLatch(1);
       InSyncListener listener = new InSyncListener(NAME, System.out, err) {
         @Override
@@ -122,22 +128,34 @@ final class SyncCommand implements Callable<Integer> {
           firstSync.countDown();
         }
       };
-      try (Channels channels = Channels.open(spec, target, null, null)) {
+      // The embedded peer talks to the agent in-process: the same Replicate stream, without the
+      // serialising, HTTP/2 framing and socket copies of loopback TCP (most of a transfer's CPU
+      // besides hashing). Other peers and `tidemark flush` use --listen as before.
+      try (InProcessLink link = InProcessLink.start(replication.get())) {
         Replica replica;
         try {
-          replica = Replica.start(spec, channels.channel, dstReal,
+          replica = Replica.start(spec, link.channel(), dstReal,
               state == null ? null : state.resolve("peer"), policy, listener);
         } catch (IllegalArgumentException e) {
           throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         try (replica) {
           agent.failure().thenRun(stop::countDown);
-          reportActivity(replication.get(), stop, err);
+          replica.client.refused().thenRun(stop::countDown);
+          reportActivity(replication.get(), firstSync, stop, err);
           if (agent.failure().isDone()) {
             err.println(NAME + ": " + TidemarkMain.describe(agent.failure().join()));
             return CliExit.FAILURE;
           }
+          if (replica.client.refused().isDone()) {
+            err.println(NAME + ": " + Replica.describeRefusal(agent.target(), replica.client.refused().join()));
+            return CliExit.FAILURE;
+          }
         }
+      }
+    } finally {
+      if (replication.get() != null) {
+        replication.get().close(); // after the agent's server: no stream writes to it any more
       }
     }
     return CliExit.OK;
@@ -163,14 +181,23 @@ final class SyncCommand implements Callable<Integer> {
     };
   }
 
-  /** One short stderr line per second in which files were sent, until stop. */
-  private static void reportActivity(ReplicationService replication, CountDownLatch stop,
-      PrintStream err) throws InterruptedException {
+  /**
+   * One short stderr line per second in which files were sent, until stop; none before the first
+   * catch-up (the peer shows the initial copy's progress then).
+   */
+  private static void reportActivity(ReplicationService replication, CountDownLatch firstSync,
+      CountDownLatch stop, PrintStream err) throws InterruptedException {
     ReplicationService.Totals last = replication.totals();
+    boolean counting = false;
     while (!stop.await(1, TimeUnit.SECONDS)) {
       ReplicationService.Totals now = replication.totals();
       long files = now.files() - last.files();
       long bytes = now.wireBytes() - last.wireBytes();
+      if (!counting) { // the second that ended the initial copy is not activity
+        counting = firstSync.getCount() == 0;
+        last = now;
+        continue;
+      }
       if (files != 0 || bytes != 0) {
         err.println(String.format("%s: %,d file(s), %,d bytes sent (total %,d files, %,d bytes)",
             NAME, files, bytes, now.files(), now.wireBytes()));

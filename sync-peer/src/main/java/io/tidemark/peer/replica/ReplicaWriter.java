@@ -175,6 +175,29 @@ public final class ReplicaWriter {
     unsynced.clear();
   }
 
+  /**
+   * Removes the temp files a replica that died mid-file left anywhere in DST (links are not
+   * followed); returns how many.
+   */
+  public int removeTempFiles() throws IOException {
+    int[] removed = {0};
+    Files.walkFileTree(root(), new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+        if (file.getFileName().toString().startsWith(TEMP_PREFIX) && Files.deleteIfExists(file)) {
+          removed[0]++;
+        }
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFileFailed(Path file, IOException exc) {
+        return FileVisitResult.CONTINUE; // unreadable: not ours to judge
+      }
+    });
+    return removed[0];
+  }
+
   /** Removes {@code p}: a file or link, or a directory with everything below (links not followed). */
   public static void removeTree(Path p) throws IOException {
     BasicFileAttributes a = Confinement.lstat(p);

@@ -12,17 +12,22 @@ import java.nio.file.StandardOpenOption;
 /**
  * The replica's durable progress, in its own state dir (never inside DST): {@code cursor} holds
  * the last cursor applied (one line, UTF-8), replaced atomically (temp, fsync, rename, fsync dir)
- * after each acked checkpoint, so a restart resumes with nothing lost or applied twice.
+ * after each acked checkpoint, so a restart resumes with nothing lost or applied twice. A {@code
+ * running} marker, removed by {@link #stoppedCleanly()}, tells the next start that the last run
+ * died (kill -9, crash, power loss) and may have left temp files in DST.
  */
 public final class PeerState {
   private static final String CURSOR = "cursor";
+  private static final String RUNNING = "running";
 
   private final Path dir;
+  private final boolean lastRunDied;
   private String cursor;
 
-  private PeerState(Path dir, String cursor) {
+  private PeerState(Path dir, String cursor, boolean lastRunDied) {
     this.dir = dir;
     this.cursor = cursor;
+    this.lastRunDied = lastRunDied;
   }
 
   /** {@code $XDG_STATE_HOME/tidemark/peers/<name>} (default {@code ~/.local/state}). */
@@ -53,7 +58,22 @@ public final class PeerState {
     } catch (NoSuchFileException e) {
       cursor = "";
     }
-    return new PeerState(real, cursor);
+    Path running = real.resolve(RUNNING);
+    boolean died = Files.exists(running);
+    if (!died) {
+      Files.writeString(running, ProcessHandle.current().pid() + "\n", StandardCharsets.UTF_8);
+    }
+    return new PeerState(real, cursor, died);
+  }
+
+  /** True when the previous run on this state dir did not stop cleanly. */
+  public boolean lastRunDied() {
+    return lastRunDied;
+  }
+
+  /** The replica stopped cleanly (nothing half-written is left in DST). */
+  public void stoppedCleanly() throws IOException {
+    Files.deleteIfExists(dir.resolve(RUNNING));
   }
 
   public Path dir() {

@@ -8,6 +8,13 @@ public interface ReplicaListener {
   /** The source started an initial reconcile. */
   default void reconciling(String reason) {}
 
+  /**
+   * The initial reconcile's copy: {@code filesDone} of {@code files} that differed or were missing
+   * have landed ({@code bytesDone} of {@code bytes}, by SRC's sizes). Called as files land; the
+   * totals grow while the manifest streams in.
+   */
+  default void copying(long filesDone, long files, long bytesDone, long bytes) {}
+
   /** An instruction was refused (hostile path, ...); the stream goes on. */
   default void rejected(String path, String reason) {}
 

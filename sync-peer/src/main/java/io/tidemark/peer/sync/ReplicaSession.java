@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One {@code Replicate} stream on the peer. Messages are applied one at a time in stream order
- * (gRPC delivers them serially; the next is requested only after the previous is applied, so a
- * slow disk slows the source, never grows memory). Anything the peer cannot apply from what it
+ * (gRPC delivers them serially; at most {@link #IN_FLIGHT} are requested beyond those applied, so
+ * a slow disk slows the source, never grows memory). Anything the peer cannot apply from what it
  * holds — a delta whose result fails its SHA-256, a basis the source does not know, a rename whose
  * source is missing, a file the reconcile found different — becomes a {@code Want}; the path stays
  * pending (and follows renames) until content arrives, and checkpoints are acked only while
@@ -43,6 +43,14 @@ import org.slf4j.LoggerFactory;
  */
 final class ReplicaSession implements ClientResponseObserver<PeerMessage, SourceMessage> {
   private static final Logger log = LoggerFactory.getLogger(ReplicaSession.class);
+  /**
+   * Messages gRPC may deliver ahead of the one being applied (each at most one delta frame, 1 MiB,
+   * or a manifest batch; HTTP/2 flow control bounds the bytes as well), asked for {@value
+   * #REQUEST_BATCH} at a time: asking for one after each message cost two thread hand-offs per
+   * message, four messages per small file, and a pipeline of only a few files.
+   */
+  static final int IN_FLIGHT = 64;
+  static final int REQUEST_BATCH = 32;
 
   private final ReplicaWriter writer;
   private final PeerState state;
@@ -53,13 +61,22 @@ final class ReplicaSession implements ClientResponseObserver<PeerMessage, Source
   private final Map<String, Integer> pending = new LinkedHashMap<>();
   private ClientCallStreamObserver<PeerMessage> requests;
   private ReplicaWriter.IncomingFile current;
+  /** The file being received answers a Want (its FileEnd is that Want's answer). */
+  private boolean currentAnswersWant;
+  /**
+   * Wants sent and not answered yet. Checkpoints wait for them too: an answer still in flight
+   * after an ack would rewrite a file after {@code flush} returned (a temp file in DST).
+   */
+  private int unansweredWants;
   private boolean skippingFile;
   private Set<String> reconcileSeen;
+  private final CopyProgress copy = new CopyProgress();
   private String checkpoint;
   private boolean caughtUp;
   /** The caughtUp last told to the listener: a caught-up checkpoint at the acked cursor tells it. */
   private boolean reportedCaughtUp;
   private String acked = "";
+  private int appliedSinceRequest;
 
   ReplicaSession(ReplicaWriter writer, PeerState state, ReplicaListener listener, String peerName) {
     this.writer = writer;
@@ -80,7 +97,7 @@ final class ReplicaSession implements ClientResponseObserver<PeerMessage, Source
   @Override
   public void beforeStart(ClientCallStreamObserver<PeerMessage> requestStream) {
     this.requests = requestStream;
-    requestStream.disableAutoRequestWithInitial(1);
+    requestStream.disableAutoRequestWithInitial(IN_FLIGHT);
   }
 
   void hello() {
@@ -98,7 +115,10 @@ final class ReplicaSession implements ClientResponseObserver<PeerMessage, Source
       ended.complete(e);
       return;
     }
-    requests.request(1);
+    if (++appliedSinceRequest >= REQUEST_BATCH) { // one wake of the transport thread per batch
+      requests.request(appliedSinceRequest);
+      appliedSinceRequest = 0;
+    }
   }
 
   @Override
@@ -131,13 +151,22 @@ final class ReplicaSession implements ClientResponseObserver<PeerMessage, Source
           maybeAck();
         }
         case RENAME -> rename(SafePath.parse(m.getRename().getFrom()), SafePath.parse(m.getRename().getTo()));
-        case FILE_BEGIN -> beginFile(m.getFileBegin().getPath());
+        case FILE_BEGIN -> {
+          currentAnswersWant = m.getFileBegin().getReplyToWant();
+          beginFile(m.getFileBegin().getPath());
+        }
         case DELTA_FRAME -> {
           if (current != null) {
             current.accept(m.getDeltaFrame().getFrame().asReadOnlyByteBuffer());
           }
         }
-        case FILE_END -> endFile(m.getFileEnd());
+        case FILE_END -> {
+          if (currentAnswersWant) {
+            currentAnswersWant = false;
+            unansweredWants--;
+          }
+          endFile(m.getFileEnd());
+        }
         case ATTRIB -> writer.attrib(SafePath.parse(m.getAttrib().getPath()), m.getAttrib().getMode(), m.getAttrib().getMtimeNs());
         case NEED_SIGNATURE -> want(SafePath.parse(m.getNeedSignature().getPath()), "the source holds no signature of our version", false);
         case CHECKPOINT -> {
@@ -149,11 +178,16 @@ final class ReplicaSession implements ClientResponseObserver<PeerMessage, Source
           log.info("initial reconcile: {}", m.getReconcileBegin().getReason());
           listener.reconciling(m.getReconcileBegin().getReason());
           reconcileSeen = new HashSet<>();
+          copy.reset();
+          // the manifest decides anew what is owed; records that would have settled a gone want
+          // are skipped by a reconcile (answers to earlier Wants may still come and are applied)
+          pending.clear();
         }
         case MANIFEST -> {
           for (ManifestEntry e : m.getManifest().getEntriesList()) {
             reconcile(e);
           }
+          copy.report(listener);
         }
         case RECONCILE_END -> {
           deleteExtras();
@@ -162,7 +196,11 @@ final class ReplicaSession implements ClientResponseObserver<PeerMessage, Source
           maybeAck();
         }
         case WANT_DONE -> {
-          pending.remove(m.getWantDone().getPath());
+          unansweredWants--;
+          if (!m.getWantDone().getGone()) {
+            pending.remove(m.getWantDone().getPath());
+            landed(m.getWantDone().getPath());
+          } // gone: the rename or delete that explains it is still ahead in this stream
           maybeAck();
         }
         default -> log.warn("unknown instruction {} ignored", m.getBodyCase());
@@ -216,12 +254,14 @@ final class ReplicaSession implements ClientResponseObserver<PeerMessage, Source
     if (end.getSha256().isEmpty()) {
       file.close(); // the source could not read it; a later record covers it
       pending.remove(path);
+      landed(path);
       maybeAck();
       return;
     }
     try {
       file.finish(end.getSize(), end.getSha256().toByteArray(), end.getMode(), end.getMtimeNs());
       pending.remove(path);
+      landed(path);
     } catch (DeltaException e) {
       int attempts = pending.merge(path, 1, Integer::sum);
       boolean whole = attempts >= 2;
@@ -232,9 +272,16 @@ final class ReplicaSession implements ClientResponseObserver<PeerMessage, Source
     maybeAck();
   }
 
+  private void landed(String path) {
+    if (copy.landed(path)) {
+      copy.report(listener);
+    }
+  }
+
   private void want(SafePath p, String reason, boolean whole) throws IOException, ConfinementException {
     BlockSignature sig = whole ? null : writer.signatureOf(p);
     pending.putIfAbsent(p.path(), 0);
+    unansweredWants++;
     requests.onNext(PeerMessage.newBuilder().setWant(Want.newBuilder().setPath(p.path()).setReason(reason)
         .setSignature(sig == null ? ByteString.EMPTY : ByteString.copyFrom(sig.toBytes()))).build());
   }
@@ -266,6 +313,7 @@ final class ReplicaSession implements ClientResponseObserver<PeerMessage, Source
             }
           } else {
             want(p, a == null ? "missing" : "size/mtime differ", false);
+            copy.wanted(p.path(), e.getSize());
           }
         }
         default -> log.warn("manifest entry of unknown type for {}", e.getPath());
@@ -304,7 +352,8 @@ final class ReplicaSession implements ClientResponseObserver<PeerMessage, Source
   }
 
   private void maybeAck() throws IOException {
-    if (checkpoint == null || !pending.isEmpty() || current != null || reconcileSeen != null) {
+    if (checkpoint == null || !pending.isEmpty() || unansweredWants > 0 || current != null
+        || reconcileSeen != null) {
       return;
     }
     if (checkpoint.equals(acked)) {

@@ -3,36 +3,32 @@ package io.tidemark.peer.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import io.tidemark.peer.it.Tree;
+import io.tidemark.peer.it.TidemarkProcess;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code tidemark sync}, {@code peer} and {@code flush} as child JVMs, as a user runs them. */
 class SyncCommandTest {
+  private static final Duration START = Duration.ofSeconds(90);
+
   @TempDir Path tmp;
-  private final List<Process> children = new ArrayList<>();
+  private final List<TidemarkProcess> children = new ArrayList<>();
 
   @AfterEach
   void killChildren() throws Exception {
-    for (Process p : children) {
-      p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    for (TidemarkProcess p : children) {
+      p.close();
     }
   }
 
@@ -44,9 +40,9 @@ class SyncCommandTest {
     Files.createDirectories(src.resolve("old/deep"));
     Files.writeString(src.resolve("old/deep/f"), "deep");
 
-    Child sync = start("sync", "--state", tmp.resolve("state").toString(), src.toString(), dst.toString());
-    sync.awaitStdoutLine("in sync", Duration.ofSeconds(60));
-    assertThat(describe(dst)).isEqualTo(describe(src));
+    TidemarkProcess sync = start("sync", "--state", tmp.resolve("state").toString(), src.toString(), dst.toString());
+    sync.awaitStdout("in sync", START);
+    assertThat(Tree.describe(dst)).isEqualTo(Tree.describeSource(src));
 
     Files.writeString(src.resolve("new.txt"), "fresh");
     Files.writeString(src.resolve("before.txt"), "modified after the first sync");
@@ -57,148 +53,112 @@ class SyncCommandTest {
     Files.createSymbolicLink(src.resolve("link"), Path.of("new.txt"));
 
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-        .untilAsserted(() -> assertThat(describe(dst)).isEqualTo(describe(src)));
+        .untilAsserted(() -> assertThat(Tree.describe(dst)).isEqualTo(Tree.describeSource(src)));
 
-    sync.process.toHandle().destroy(); // SIGTERM
-    assertThat(sync.process.waitFor(30, TimeUnit.SECONDS)).as("stopped within 30 s").isTrue();
-    assertThat(sync.process.exitValue()).as("stderr:\n%s", sync.stderr()).isZero();
+    assertThat(sync.terminate(Duration.ofSeconds(30))).as("exit code; stderr:\n%s", sync.stderr()).isZero();
+  }
+
+  /**
+   * The issue's contract for the main command: {@code --listen} is where its agent serves (a
+   * flush there works), {@code --state} holds the agent's and the peer's state, the initial copy
+   * shows progress, then {@code in sync}, then one short line per second of activity and none
+   * while idle, and SIGTERM stops it with 0, cleanly (the peer's state says so).
+   */
+  @Test
+  void sync_listenAndState_progressThenInSyncThenALinePerSecondOfActivity_sigtermExitsZero() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    Path dst = tmp.resolve("dst");
+    Path state = tmp.resolve("state");
+    Random rnd = new Random(1);
+    byte[] content = new byte[150_000];
+    for (int i = 0; i < 200; i++) { // 30 MB to copy first
+      rnd.nextBytes(content);
+      Files.write(src.resolve("f" + i), content);
+    }
+    int port = freePort();
+
+    TidemarkProcess sync = start("sync", "--listen", "127.0.0.1:" + port, "--state", state.toString(),
+        src.toString(), dst.toString());
+    sync.awaitStdout("in sync", START);
+    assertThat(Tree.describe(dst)).isEqualTo(Tree.describeSource(src));
+    assertThat(sync.stderr()).contains("on 127.0.0.1:" + port + ";");
+    assertThat(sync.stderrLines()).as("initial copy progress").anyMatch(l ->
+        l.matches("tidemark sync: copying \\[[#.]{20}\\] +\\d+%  [\\d,]+/200 files, [\\d.,]+ MB/[\\d.,]+ MB"));
+    assertThat(state.resolve("agent")).isDirectory();
+    assertThat(state.resolve("peer/cursor")).isRegularFile();
+
+    long writes = 0;
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (activityLines(sync) < 3 && System.nanoTime() < deadline) { // ten writes a second
+      Files.writeString(src.resolve("live" + writes++), "written at " + System.nanoTime());
+      Thread.sleep(100);
+    }
+    assertThat(activityLines(sync)).as("lines for %d writes over %d s", writes, writes / 10).isGreaterThanOrEqualTo(3);
+    assertThat(sync.stderrLines()).filteredOn(l -> l.contains("bytes sent"))
+        .allMatch(l -> l.matches("tidemark sync: [\\d,]+ file\\(s\\), [\\d,]+ bytes sent \\(total [\\d,]+ files, [\\d,]+ bytes\\)"));
+    List<String> err = sync.stderrLines();
+    int lastProgress = -1;
+    int firstActivity = -1;
+    for (int i = 0; i < err.size(); i++) {
+      if (err.get(i).contains("copying [")) {
+        lastProgress = i;
+      } else if (firstActivity < 0 && err.get(i).contains("bytes sent")) {
+        firstActivity = i;
+      }
+    }
+    assertThat(firstActivity).as("activity lines only after the initial copy:\n%s", sync.stderr())
+        .isGreaterThan(lastProgress);
+    TidemarkProcess flush = start("flush", "--agent", "127.0.0.1:" + port, "--timeout", "60");
+    assertThat(flush.awaitExit(START)).as("flush at --listen; stderr:\n%s", flush.stderr()).isZero();
+    assertThat(Tree.describe(dst)).isEqualTo(Tree.describeSource(src));
+    long[] seen = {-1};
+    await("no lines while idle").during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(100)).until(() -> {
+          long now = activityLines(sync);
+          boolean still = now == seen[0];
+          seen[0] = now;
+          return still;
+        });
+
+    assertThat(sync.terminate(Duration.ofSeconds(30))).as("exit code; stderr:\n%s", sync.stderr()).isZero();
+    assertThat(state.resolve("peer/running")).as("the peer stopped cleanly").doesNotExist();
   }
 
   @Test
   void flush_returnsOnceThePeerHasAppliedEverything() throws Exception {
     Path src = Files.createDirectories(tmp.resolve("src"));
     Path dst = tmp.resolve("dst");
-    Child agent = start("agent", "--state", tmp.resolve("agent-state").toString(), "--listen", "127.0.0.1:0",
+    TidemarkProcess agent = start("agent", "--state", tmp.resolve("agent-state").toString(), "--listen", "127.0.0.1:0",
         src.toString());
-    agent.awaitStdoutLine("ready", Duration.ofSeconds(60));
-    String target = agent.awaitStderrMatch("serving on ", Duration.ofSeconds(10));
-    Child peer = start("peer", "--agent", target, "--state", tmp.resolve("peer-state").toString(),
+    agent.awaitStdout("ready", START);
+    String target = agent.awaitStderrAfter("serving on ", Duration.ofSeconds(10));
+    TidemarkProcess peer = start("peer", "--agent", target, "--state", tmp.resolve("peer-state").toString(),
         dst.toString());
-    peer.awaitStdoutLine("in sync", Duration.ofSeconds(60));
+    peer.awaitStdout("in sync", START);
 
     for (int i = 0; i < 20; i++) {
       Files.writeString(src.resolve("f" + i), "content " + i);
     }
-    Child flush = start("flush", "--agent", target, "--timeout", "30");
-    assertThat(flush.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(flush.process.exitValue()).as("flush stderr:\n%s", flush.stderr()).isZero();
-    assertThat(describe(dst)).isEqualTo(describe(src));
+    TidemarkProcess flush = start("flush", "--agent", target, "--timeout", "30");
+    assertThat(flush.awaitExit(START)).as("flush stderr:\n%s", flush.stderr()).isZero();
+    assertThat(Tree.describe(dst)).isEqualTo(Tree.describeSource(src));
   }
 
   // ---- helpers ----
 
-  private Child start(String... args) throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(ProcessHandle.current().info().command().orElse("java"));
-    cmd.add("--enable-native-access=ALL-UNNAMED");
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add("io.tidemark.agent.cli.TidemarkMain");
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().put("XDG_STATE_HOME", tmp.resolve("xdg").toString());
-    Process p = pb.start();
+  private TidemarkProcess start(String... args) throws Exception {
+    TidemarkProcess p = TidemarkProcess.start(tmp.resolve("xdg"), args);
     children.add(p);
-    return new Child(p);
+    return p;
   }
 
-  /** A child process whose stdout and stderr are read into lists as they come. */
-  static final class Child {
-    final Process process;
-    private final List<String> out = new ArrayList<>();
-    private final List<String> err = new ArrayList<>();
-
-    Child(Process process) {
-      this.process = process;
-      pump(process.getInputStream(), out);
-      pump(process.getErrorStream(), err);
-    }
-
-    private static void pump(java.io.InputStream in, List<String> lines) {
-      Thread.ofPlatform().daemon().start(() -> {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-          for (String line; (line = r.readLine()) != null; ) {
-            synchronized (lines) {
-              lines.add(line);
-            }
-          }
-        } catch (IOException ignored) {
-          // process gone
-        }
-      });
-    }
-
-    String stderr() {
-      synchronized (err) {
-        return String.join("\n", err);
-      }
-    }
-
-    void awaitStdoutLine(String containing, Duration timeout) {
-      await().atMost(timeout).pollInterval(Duration.ofMillis(100))
-          .failFast("the child exited: " + stderrSupplier(), () -> !process.isAlive())
-          .until(() -> {
-            synchronized (out) {
-              return out.stream().anyMatch(l -> l.contains(containing));
-            }
-          });
-    }
-
-    /** The rest of the first stderr line after {@code marker}, up to a space or comma. */
-    String awaitStderrMatch(String marker, Duration timeout) {
-      return await().atMost(timeout).pollInterval(Duration.ofMillis(100))
-          .until(() -> {
-            synchronized (err) {
-              for (String l : err) {
-                int i = l.indexOf(marker);
-                if (i >= 0) {
-                  return l.substring(i + marker.length()).split("[ ,]")[0];
-                }
-              }
-              return null;
-            }
-          }, v -> v != null);
-    }
-
-    private Object stderrSupplier() {
-      return new Object() {
-        @Override
-        public String toString() {
-          return stderr();
-        }
-      };
-    }
+  private static long activityLines(TidemarkProcess p) {
+    return p.stderrLines().stream().filter(l -> l.contains("bytes sent")).count();
   }
 
-  /** path → type, mode, content hash or link target; Tidemark's own cookie/temp files left out. */
-  static Map<String, String> describe(Path root) throws IOException {
-    Map<String, String> m = new TreeMap<>();
-    try (Stream<Path> all = Files.walk(root)) {
-      for (Path p : (Iterable<Path>) all::iterator) {
-        if (p.equals(root) || p.getFileName().toString().startsWith(".tidemark-")) {
-          continue;
-        }
-        String rel = root.relativize(p).toString();
-        if (Files.isSymbolicLink(p)) {
-          m.put(rel, "link -> " + Files.readSymbolicLink(p));
-        } else {
-          int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
-          m.put(rel, Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)
-              ? "dir " + Integer.toOctalString(mode)
-              : "file " + Integer.toOctalString(mode) + " " + sha(Files.readAllBytes(p)));
-        }
-      }
-    } catch (java.io.UncheckedIOException | java.nio.file.NoSuchFileException e) {
-      m.put("(walk raced a change)", e.toString());
-    }
-    return m;
-  }
-
-  private static String sha(byte[] b) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
     }
   }
 }

@@ -96,4 +96,29 @@ class ReplicationApplyTest {
       assertThat(r.service.totals().literalBytes()).isLessThan(20_000);
     }
   }
+
+  /**
+   * The peer wants a path (here the target of a rename whose source it never got) that SRC has
+   * already moved on (its directory renamed, the record still behind in the journal): the source
+   * answers "gone", and the peer must keep wanting it until that rename reaches it, then fetch it
+   * at the new name. Acking in between lost the file for good.
+   */
+  @Test
+  void wantedPathGoneFromSrc_keptPendingUntilItsRenameArrives_thenFetched() throws Exception {
+    try (Replication r = new Replication(tmp).startPeer()) {
+      r.mkdir("d");
+      r.flush();
+      Files.write(r.src.resolve("d/f"), "content".getBytes());
+      java.nio.file.Files.move(r.src.resolve("d"), r.src.resolve("e"));
+      // the peer never had "m": it wants d/f, which SRC no longer has
+      r.journal.append(io.tidemark.agent.journal.Change.renamed("m", "d/f", false));
+      String cursor = r.journal.currentCursor();
+      boolean ackedMeanwhile = r.service.awaitAllPeersAt(cursor, java.time.Duration.ofSeconds(2));
+      r.journal.append(io.tidemark.agent.journal.Change.renamed("d", "e", true));
+      r.flush();
+      assertThat(ackedMeanwhile).as("acked while d/f was still owed").isFalse();
+      assertThat(Files.readString(r.dst.resolve("e/f"))).isEqualTo("content");
+      assertThat(Trees.describe(r.dst)).isEqualTo(Trees.describe(r.src));
+    }
+  }
 }

@@ -1,0 +1,176 @@
+package io.tidemark.peer.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.grpc.ForwardingServerCall;
+import io.grpc.ForwardingServerCallListener;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.tidemark.agent.replication.ReplicationService;
+import io.tidemark.peer.replica.FsyncPolicy;
+import io.tidemark.peer.replica.ReplicaWriter;
+import io.tidemark.proto.cursor.Cursor;
+import io.tidemark.proto.v1.PeerMessage;
+import io.tidemark.proto.v1.SourceMessage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the source sent each peer, with the signatures, survives an agent restart when it keeps
+ * them in its state dir: the first edit of each file after the restart is still a delta against
+ * the version the peer holds, with no NeedSignature and no signature upload. (Without the state
+ * dir — the in-memory variant — every such edit costs the round trip: the contrast shows the
+ * counting sees it.)
+ */
+class ReplicationAgentRestartTest {
+  private static final int SMALL_FILES = 20;
+
+  @TempDir Path tmp;
+
+  @Test
+  void agentRestart_withStateDir_firstEditsNeedNoSignatureUpload() throws Exception {
+    Wire wire = editsAfterAgentRestart(true);
+    assertThat(wire.count(SourceMessage.BodyCase.NEED_SIGNATURE)).isZero();
+    assertThat(wire.signatureUploads.get()).isZero();
+    assertThat(wire.peerBytes.get()).as("peer to source: Hello and Acks only").isLessThan(2_000);
+    assertThat(wire.count(SourceMessage.BodyCase.FILE_BEGIN)).isEqualTo(SMALL_FILES + 1);
+    assertThat(wire.sourceBytes.get()).as("deltas, not whole files").isLessThan(60_000);
+  }
+
+  @Test
+  void agentRestart_inMemoryOnly_firstEditsCostASignatureRoundTrip() throws Exception {
+    Wire wire = editsAfterAgentRestart(false);
+    assertThat(wire.count(SourceMessage.BodyCase.NEED_SIGNATURE)).isEqualTo(SMALL_FILES + 1);
+    assertThat(wire.signatureUploads.get()).isEqualTo(SMALL_FILES + 1);
+    assertThat(wire.peerBytes.get()).as("the 4 MiB file's signature went up").isGreaterThan(40_000);
+  }
+
+  /**
+   * Run 1: the peer gets a 4 MiB file and small files. The agent (its replication service)
+   * restarts; the journal survives as it does in an agent. Run 2: one byte of each file changes.
+   * Returns what went over the wire in run 2.
+   */
+  private Wire editsAfterAgentRestart(boolean stateDir) throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    Path dst = Files.createDirectories(tmp.resolve("dst"));
+    Path agentState = tmp.resolve("agent-state");
+    RecordingJournal journal = new RecordingJournal(7);
+    JournallingOps ops = new JournallingOps(src, journal);
+    byte[] big = new byte[4 << 20];
+    new Random(1).nextBytes(big);
+    byte[][] small = new byte[SMALL_FILES][];
+
+    try (Run run = new Run(journal, src, dst, stateDir ? agentState : null)) {
+      ops.write("big", big);
+      for (int i = 0; i < SMALL_FILES; i++) {
+        small[i] = new byte[5_000 + i];
+        new Random(i).nextBytes(small[i]);
+        ops.write("s" + i, small[i]);
+      }
+      run.awaitPeerAt(journal.currentCursor());
+    }
+
+    try (Run run = new Run(journal, src, dst, stateDir ? agentState : null)) {
+      big[2_000_000] ^= 1;
+      ops.write("big", big);
+      for (int i = 0; i < SMALL_FILES; i++) {
+        small[i][100] ^= 1;
+        ops.write("s" + i, small[i]);
+      }
+      run.awaitPeerAt(journal.currentCursor());
+      assertThat(Trees.describe(dst)).isEqualTo(Trees.describe(src));
+      return run.wire;
+    }
+  }
+
+  /** One run of the source (a fresh ReplicationService, as after an agent restart) and the peer. */
+  private final class Run implements AutoCloseable {
+    final Wire wire = new Wire();
+    private final ReplicationService service;
+    private final Server server;
+    private final ManagedChannel channel;
+    private final ReplicaClient client;
+    private final PeerState state;
+
+    Run(RecordingJournal journal, Path src, Path dst, Path agentState) throws IOException {
+      service = agentState == null ? ReplicationService.create(journal, src)
+          : ReplicationService.create(journal, src, agentState);
+      String name = "restart-" + System.nanoTime();
+      server = InProcessServerBuilder.forName(name)
+          .addService(ServerInterceptors.intercept(service.service(), wire)).build().start();
+      channel = InProcessChannelBuilder.forName(name).build();
+      state = PeerState.open(tmp.resolve("peer-state"), dst);
+      client = ReplicaClient.start(channel, new ReplicaWriter(dst, FsyncPolicy.NEVER), state, "peer", null);
+    }
+
+    void awaitPeerAt(String cursor) {
+      long seq = Cursor.parse(cursor).seq();
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
+          .until(() -> !state.cursor().isEmpty() && Cursor.parse(state.cursor()).seq() >= seq);
+    }
+
+    @Override
+    public void close() {
+      client.close();
+      channel.shutdownNow();
+      server.shutdownNow();
+      service.close();
+    }
+  }
+
+  /** Counts the Replicate messages each way: kinds and bytes from the source, bytes and signature uploads from the peer. */
+  private static final class Wire implements ServerInterceptor {
+    final Map<SourceMessage.BodyCase, AtomicLong> kinds = new ConcurrentHashMap<>();
+    final AtomicLong sourceBytes = new AtomicLong();
+    final AtomicLong peerBytes = new AtomicLong();
+    final AtomicLong signatureUploads = new AtomicLong();
+
+    long count(SourceMessage.BodyCase kind) {
+      AtomicLong n = kinds.get(kind);
+      return n == null ? 0 : n.get();
+    }
+
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+        ServerCallHandler<Q, R> next) {
+      ServerCall.Listener<Q> listener = next.startCall(new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+        @Override
+        public void sendMessage(R message) {
+          if (message instanceof SourceMessage m) {
+            kinds.computeIfAbsent(m.getBodyCase(), k -> new AtomicLong()).incrementAndGet();
+            sourceBytes.addAndGet(m.getSerializedSize());
+          }
+          super.sendMessage(message);
+        }
+      }, headers);
+      return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(listener) {
+        @Override
+        public void onMessage(Q message) {
+          if (message instanceof PeerMessage m) {
+            peerBytes.addAndGet(m.getSerializedSize());
+            if (m.hasWant() && !m.getWant().getSignature().isEmpty()) {
+              signatureUploads.incrementAndGet();
+            }
+          }
+          super.onMessage(message);
+        }
+      };
+    }
+  }
+}
