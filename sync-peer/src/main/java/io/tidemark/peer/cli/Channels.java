@@ -21,7 +21,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
 /** A Netty channel to an agent: plaintext unless a CA is given, a bearer token on every call. */
-final class Channels implements AutoCloseable {
+final class Channels implements PeerLink {
   final ManagedChannel managed;
   final Channel channel;
 
@@ -66,6 +66,11 @@ final class Channels implements AutoCloseable {
       });
     }
     return new Channels(managed, channel);
+  }
+
+  @Override
+  public Channel channel() {
+    return channel;
   }
 
   @Override
