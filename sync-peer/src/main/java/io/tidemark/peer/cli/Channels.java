@@ -30,14 +30,6 @@ final class Channels implements PeerLink {
     this.channel = channel;
   }
 
-  static AgentTarget target(CommandSpec spec, String option, String text) {
-    try {
-      return AgentTarget.parse(text);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), option + ": " + e.getMessage());
-    }
-  }
-
   static Channels open(CommandSpec spec, AgentTarget target, String token, Path tlsCa) {
     ChannelCredentials credentials;
     if (tlsCa == null) {
