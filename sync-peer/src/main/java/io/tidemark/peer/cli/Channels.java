@@ -30,6 +30,9 @@ final class Channels implements PeerLink {
     this.channel = channel;
   }
 
+  /** gRPC clamps client pings to at most one per 10 s; the agent permits one per 5 s. */
+  static final long KEEPALIVE_SECONDS = Math.max(10, Long.getLong("tidemark.keepaliveSeconds", 30));
+
   static Channels open(CommandSpec spec, AgentTarget target, String token, Path tlsCa) {
     ChannelCredentials credentials;
     if (tlsCa == null) {
@@ -45,6 +48,10 @@ final class Channels implements PeerLink {
     ManagedChannel managed =
         Grpc.newChannelBuilderForAddress(target.host(), target.port(), credentials)
             .maxInboundMessageSize(ReplicaClient.MAX_MESSAGE_BYTES)
+            // A link that dies silently (a NAT or firewall dropping the flow, a cable pulled) never
+            // errors on an idle stream: pings find it, the stream fails, the peer reconnects.
+            .keepAliveTime(KEEPALIVE_SECONDS, TimeUnit.SECONDS)
+            .keepAliveTimeout(Math.max(5, KEEPALIVE_SECONDS / 2), TimeUnit.SECONDS)
             .build();
     Channel channel = managed;
     if (token != null && !token.isEmpty()) {
