@@ -50,14 +50,15 @@ final class BackgroundSigner implements AutoCloseable {
     }
   }
 
-  private synchronized void submit(Runnable task) {
+  private synchronized boolean submit(Runnable task) {
     if (closed) {
-      return;
+      return false;
     }
     if (worker == null) {
       worker = Thread.ofVirtual().name("tidemark-sign-" + name).start(this::run);
     }
     work.add(task);
+    return true;
   }
 
   private byte[] buffer() throws InterruptedException {
@@ -84,11 +85,16 @@ final class BackgroundSigner implements AutoCloseable {
     }
   }
 
-  /** One file's signature: fed by the encoder on the sender thread, made on the worker. */
+  /**
+   * One file's signature: fed by the encoder on the sender thread (into buffers handed over when
+   * full, so a small file costs the worker one wake-up), made on the worker.
+   */
   final class Job implements ContentObserver {
     private final SignatureGenerator generator;
     private final CompletableFuture<BlockSignature> result = new CompletableFuture<>();
-    private boolean failed;
+    private volatile boolean failed;
+    private byte[] copy;
+    private int filled;
 
     private Job(SignatureGenerator generator) {
       this.generator = generator;
@@ -97,44 +103,65 @@ final class BackgroundSigner implements AutoCloseable {
     @Override
     public void update(byte[] buf, int off, int len) {
       while (len > 0 && !closed) {
-        int n = Math.min(len, BUFFER_BYTES);
-        byte[] copy;
-        try {
-          copy = buffer();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException("interrupted while waiting for the signer", e);
-        }
-        System.arraycopy(buf, off, copy, 0, n);
-        submit(() -> {
+        if (copy == null) {
           try {
-            if (!failed) {
-              generator.update(copy, 0, n);
-            }
-          } catch (RuntimeException e) {
-            failed = true;
-            result.completeExceptionally(e);
-          } finally {
-            free.offer(copy);
+            copy = buffer();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the signer", e);
           }
-        });
+        }
+        int n = Math.min(len, BUFFER_BYTES - filled);
+        System.arraycopy(buf, off, copy, filled, n);
+        filled += n;
         off += n;
         len -= n;
+        if (filled == BUFFER_BYTES) {
+          handOver(false);
+        }
       }
     }
 
     /** Ends the input; completes once the worker has signed every byte fed before. */
     CompletableFuture<BlockSignature> finish() {
-      submit(() -> {
-        if (!failed) {
-          try {
+      handOver(true);
+      return result;
+    }
+
+    /** The content was not read to its end: no signature; the buffer goes back. */
+    void abandon() {
+      failed = true;
+      if (copy != null) {
+        free.offer(copy);
+        copy = null;
+      }
+    }
+
+    private void handOver(boolean end) {
+      byte[] c = copy;
+      int n = filled;
+      copy = null;
+      filled = 0;
+      Runnable task = () -> {
+        try {
+          if (c != null && !failed) {
+            generator.update(c, 0, n);
+          }
+          if (end && !failed) {
             result.complete(generator.finish());
-          } catch (RuntimeException e) {
-            result.completeExceptionally(e);
+          }
+        } catch (RuntimeException e) {
+          failed = true;
+          result.completeExceptionally(e);
+        } finally {
+          if (c != null) {
+            free.offer(c);
           }
         }
-      });
-      return result;
+      };
+      if (!submit(task) && c != null) {
+        free.offer(c);
+      }
     }
   }
 }

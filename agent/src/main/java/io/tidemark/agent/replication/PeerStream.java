@@ -455,7 +455,7 @@ final class PeerStream implements StreamObserver<PeerMessage> {
       send(msg().setFileBegin(FileBegin.newBuilder().setPath(path)
           .setBasisHash(ByteString.copyFrom(basisHash)).setReplyToWant(replyToWant)));
       BackgroundSigner.Job next = signer.start(in.size());
-      DeltaSummary summary;
+      DeltaSummary summary = null;
       try {
         summary = encoder.encode(basis, in, frame -> {
           try {
@@ -471,6 +471,10 @@ final class PeerStream implements StreamObserver<PeerMessage> {
         log.warn("peer {}: reading {} failed ({}); a later record covers it", peerName, path, ex.toString());
         send(msg().setFileEnd(FileEnd.getDefaultInstance()));
         return;
+      } finally {
+        if (summary == null) {
+          next.abandon();
+        }
       }
       SourceTree.Entry after = tree.stat(path);
       if (after == null) {
