@@ -25,7 +25,7 @@
 #
 # usage: bench/replication.sh [--quick] [--only latency,wire,rename,tree,initial]
 #          [--lat-files 1000] [--lat-gap-ms 10] [--lat-warmup 100]
-#          [--lat-tools "sync sync-disk agent+peer lsyncd"] [--wire-mb 100] [--rename-mb 64]
+#          [--lat-tools "sync sync-loopback sync-disk agent+peer lsyncd"] [--wire-mb 100] [--rename-mb 64]
 #          [--rename-files 10000] [--tree-files 100000] [--tree-changes 100] [--rounds 3]
 #          [--init-mb 1024] [--init-files 10000]
 #   --quick: a smoke run with small sizes (latency 100 files, 8 MB, 1k-file dir, 10k-file tree,
@@ -33,7 +33,7 @@
 # BENCH_KEEP=1 keeps the logs (agents, peers, proxies, lsyncd, rsync) in /tmp/tidemark-bench.*
 set -euo pipefail
 only="latency,wire,rename,tree,initial"
-lat_files=1000 lat_gap=10 lat_warm=100 lat_tools="sync sync-disk agent+peer lsyncd" wire_mb=100 rename_mb=64 rename_files=10000
+lat_files=1000 lat_gap=10 lat_warm=100 lat_tools="sync sync-loopback sync-disk agent+peer lsyncd" wire_mb=100 rename_mb=64 rename_files=10000
 tree_files=100000 tree_changes=100 rounds=3 init_mb=1024 init_files=10000
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -85,10 +85,11 @@ bench_latency() {
     src="$mnt/lat-src-$tool"; dst="$rep/lat-dst-$tool"; mkdir -p "$src" "$dst"
     port=$(free_port)
     case $tool in
-      sync|sync-disk)
-        local sdir="$st/lat-$tool"; [ "$tool" = sync-disk ] && sdir="$work/lat-$tool"
+      sync|sync-disk|sync-loopback)
+        local sdir="$st/lat-$tool" link=in-process; [ "$tool" = sync-disk ] && sdir="$work/lat-$tool"
+        [ "$tool" = sync-loopback ] && link=loopback # the embedded peer over TCP, as before the in-process link
         : >"$work/lat-sync.out" # not left to the forked launch (see start_peer)
-        "$here/tidemark" sync "$src" "$dst" --listen "127.0.0.1:$port" --state "$sdir" \
+        "$here/tidemark" sync "$src" "$dst" --listen "127.0.0.1:$port" --state "$sdir" --link "$link" \
           >"$work/lat-sync.out" 2>"$work/lat-sync.err" &
         p=$!; pids+=("$p")
         wait_for 120 "tidemark sync's 'in sync'" grep -q 'in sync' "$work/lat-sync.out" ;;
@@ -121,6 +122,7 @@ bench_latency() {
     case $tool in
       sync) label="tidemark sync (one process)" ;;
       sync-disk) label="tidemark sync, state on disk" ;;
+      sync-loopback) label="tidemark sync, peer over TCP" ;;
       agent+peer) label="tidemark agent + peer" ;;
       lsyncd) label="lsyncd 2.2 delay=0 + rsync" ;;
     esac
@@ -136,7 +138,7 @@ bench_latency() {
   done
   local met="no"
   if [ "${lat_sync:-FAIL}" != FAIL ] && awk -v a="$lat_sync_p50" -v b="$lat_sync_p99" 'BEGIN { exit !(a <= 2 && b <= 10) }'; then met=yes; fi
-  sum_row "latency p50/p90/p99/max, 4 KB files (ms)" "sync ${lat_sync:-FAIL}; state on disk ${lat_sync_disk:-FAIL}; agent+peer ${lat_agent_peer:-FAIL}" \
+  sum_row "latency p50/p90/p99/max, 4 KB files (ms)" "sync ${lat_sync:-FAIL}; peer over TCP ${lat_sync_loopback:-FAIL}; state on disk ${lat_sync_disk:-FAIL}; agent+peer ${lat_agent_peer:-FAIL}" \
     "lsyncd ${lat_lsyncd:-FAIL}" "p50 ≤ 2, p99 ≤ 10" "$met"
 }
 

@@ -1,6 +1,7 @@
 package io.tidemark.agent.cli;
 
 import io.tidemark.agent.engine.EngineKind;
+import io.tidemark.agent.journal.JournalOptions;
 import io.tidemark.agent.journal.ProgressListener;
 import io.tidemark.agent.replication.ReplicationService;
 import io.tidemark.agent.runtime.AgentRuntime;
@@ -71,6 +72,19 @@ public final class AgentCommand implements Callable<Integer> {
   @Option(names = "--tls-key", paramLabel = "PEM", description = "private key for --tls-cert (PKCS#8)")
   Path tlsKey;
 
+  @Option(names = "--retain-entries", paramLabel = "N", defaultValue = "1000000",
+      description = "journal entries kept; a cursor older than the oldest kept gets fresh_instance"
+          + " (default: ${DEFAULT-VALUE})")
+  long retainEntries;
+
+  @Option(names = "--retain-age", paramLabel = "AGE", defaultValue = "30d",
+      description = "journal entries older than AGE are dropped: e.g. 90m, 12h, 30d (default: ${DEFAULT-VALUE})")
+  String retainAge;
+
+  @Option(names = "--retain-tombstones", paramLabel = "N", defaultValue = "1000000",
+      description = "deleted paths remembered past the journal, for older cursors (default: ${DEFAULT-VALUE})")
+  long retainTombstones;
+
   @Override
   public Integer call() throws Exception {
     long startNs = System.nanoTime();
@@ -138,7 +152,23 @@ public final class AgentCommand implements Callable<Integer> {
     if ((tlsCert == null) != (tlsKey == null)) {
       throw new ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
     }
+    if (retainEntries < 1) {
+      throw new ParameterException(spec.commandLine(), "--retain-entries must be at least 1");
+    }
+    if (retainTombstones < 0) {
+      throw new ParameterException(spec.commandLine(), "--retain-tombstones must be 0 or more");
+    }
+    JournalOptions journal;
+    try {
+      journal = JournalOptions.defaults()
+          .withMaxEntries(retainEntries)
+          .withMaxAge(RetentionAge.parse(retainAge))
+          .withMaxTombstones(retainTombstones);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--retain-age: " + e.getMessage());
+    }
     AgentSettings s = AgentSettings.defaults(root.toAbsolutePath())
+        .withJournal(journal)
         .withEngine(kind)
         .withStateDir(state)
         .withListen(target.host(), target.port())

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 /** How a client subcommand finds and authenticates to an agent: a picocli mixin. */
-final class AgentOptions {
+public final class AgentOptions {
 
   @Option(
       names = "--agent",
@@ -52,7 +52,17 @@ final class AgentOptions {
         caCert != null);
   }
 
-  private AgentTarget target(CommandSpec spec) {
+  /** The agent's bearer token, or null for none. */
+  public String token() {
+    return token == null || token.isEmpty() ? null : token;
+  }
+
+  /** The CA to trust for TLS, or null for plaintext. */
+  public Path tlsCa() {
+    return caCert;
+  }
+
+  public AgentTarget target(CommandSpec spec) {
     if (agent != null && endpointFile != null) {
       throw new ParameterException(
           spec.commandLine(), "give --agent or --endpoint-file, not both");
@@ -74,7 +84,8 @@ final class AgentOptions {
     try {
       return AgentTarget.parse(text == null ? AgentServer.DEFAULT_TARGET : text);
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
+      throw new ParameterException(spec.commandLine(),
+          (endpointFile != null ? "endpoint file " + endpointFile : "--agent") + ": " + e.getMessage());
     }
   }
 

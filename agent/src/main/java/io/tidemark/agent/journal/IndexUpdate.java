@@ -19,8 +19,10 @@ import java.util.function.Function;
  *       path that is no longer a directory loses its children (tombstones).
  *   <li>{@code DELETED}: tombstones for the path and every entry below it.
  *   <li>{@code RENAMED}: tombstones for the old path and everything below it; live entries for the
- *       new path and, re-keyed, for every child the index knew below the old path (each stat'ed
- *       at its new path, one stat per moved child). Entries that were below the target are
+ *       new path (stat'ed) and, re-keyed with the stat the index had, for every child the index
+ *       knew below the old path: a rename changes nothing of a child's inode, size, mtime or ctime,
+ *       and a child written meanwhile has a change of its own that refreshes it (a stat per child
+ *       made a 10,000-file directory rename cost ~0.4 s). Entries that were below the target are
  *       replaced. A path that is already gone again keeps what the index knew: a later change
  *       (there must be one) fixes it.
  * </ul>
@@ -82,10 +84,9 @@ final class IndexUpdate {
       return;
     }
     for (Map.Entry<String, IndexEntry> e : moved.entrySet()) {
-      String child = to + e.getKey().substring(from.length());
-      FileStat childStat = statOrKnown(child, e.getValue(), statter);
-      if (childStat != null) {
-        view.put(child, IndexEntry.live(seq, seq, childStat));
+      IndexEntry known = e.getValue();
+      if (!known.tombstone()) {
+        view.put(to + e.getKey().substring(from.length()), IndexEntry.live(seq, seq, known.stat()));
       }
     }
   }

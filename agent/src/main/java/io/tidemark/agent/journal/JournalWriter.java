@@ -55,6 +55,8 @@ public final class JournalWriter extends AbstractBehavior<JournalWriter.Command>
     INSTANCE
   }
 
+  private static final Duration FIRST_COMPACTION = Duration.ofSeconds(5);
+
   private enum CompactTick implements Command {
     INSTANCE
   }
@@ -101,7 +103,11 @@ public final class JournalWriter extends AbstractBehavior<JournalWriter.Command>
         ctx ->
             Behaviors.withTimers(
                 timers -> {
-                  timers.startTimerWithFixedDelay(CompactTick.INSTANCE, compactEvery);
+                  // The first compaction soon after start, off the path to `ready`: retention
+                  // lowered on the command line (or entries aged while the agent was down) should
+                  // not wait a whole interval.
+                  Duration first = compactEvery.compareTo(FIRST_COMPACTION) < 0 ? compactEvery : FIRST_COMPACTION;
+                  timers.startTimerWithFixedDelay(CompactTick.INSTANCE, first, compactEvery);
                   return new JournalWriter(ctx, journal, root, ignored, after, progress, startup);
                 }));
   }

@@ -31,7 +31,7 @@ final class ReplicationGrpcService extends ReplicationServiceGrpc.ReplicationSer
     Duration timeout =
         request.getTimeoutMs() == 0 ? DEFAULT_FLUSH_TIMEOUT : Duration.ofMillis(request.getTimeoutMs());
     replication
-        .flush(timeout)
+        .flush(timeout, request.getMinPeers())
         .whenComplete(
             (answer, failure) -> {
               if (failure == null) {

@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <pre>{@code
  * try (ReplicationService replication = ReplicationService.create(queries, root, stateDir)) {
  *   AgentServer.builder(queries).addService(replication.service()).start();
- *   replication.awaitAllPeersAt(queries.currentCursor(), Duration.ofSeconds(10));
+ *   replication.awaitAllPeersAt(queries.currentCursor(), 1, Duration.ofSeconds(10));
  * }
  * }</pre>
  */
@@ -120,14 +120,15 @@ public final class ReplicationService implements AutoCloseable {
   }
 
   /**
-   * Waits until every peer connected now has acked {@code cursor} or a later one.
+   * Waits until at least {@code minPeers} peers are connected and every connected peer has acked
+   * {@code cursor} or a later one.
    *
    * @return true when they have, false on timeout
    */
-  public boolean awaitAllPeersAt(String cursor, Duration timeout) throws InterruptedException {
+  public boolean awaitAllPeersAt(String cursor, int minPeers, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (progress) {
-      while (!allAt(cursor)) {
+      while (streams.size() < minPeers || !allAt(cursor)) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           return false;
@@ -138,8 +139,11 @@ public final class ReplicationService implements AutoCloseable {
     }
   }
 
-  /** {@code tidemark flush}: sync-to-now, take the cursor, wait for every connected peer to ack it. */
-  public CompletableFuture<FlushResponse> flush(Duration timeout) {
+  /**
+   * {@code tidemark flush}: sync-to-now, take the cursor, wait for at least {@code minPeers}
+   * connected peers and for every connected peer to ack it.
+   */
+  public CompletableFuture<FlushResponse> flush(Duration timeout, int minPeers) {
     long start = System.nanoTime();
     return journal
         .syncToNow(timeout)
@@ -148,10 +152,13 @@ public final class ReplicationService implements AutoCloseable {
               String cursor = journal.currentCursor();
               Duration left = timeout.minusNanos(System.nanoTime() - start);
               try {
-                if (!awaitAllPeersAt(cursor, left.isNegative() ? Duration.ZERO : left)) {
+                if (!awaitAllPeersAt(cursor, minPeers, left.isNegative() ? Duration.ZERO : left)) {
+                  int connected = streams.size();
                   throw new java.util.concurrent.CompletionException(
-                      new TimeoutException(
-                          "not every peer applied " + cursor + " within " + timeout.toMillis()
+                      new TimeoutException(connected < minPeers
+                          ? connected + " peer(s) connected within " + timeout.toMillis() + " ms, "
+                              + minPeers + " asked for; is the peer running and pointed at this agent?"
+                          : "not every peer applied " + cursor + " within " + timeout.toMillis()
                               + " ms; behind: " + behind(cursor)));
                 }
               } catch (InterruptedException e) {
@@ -200,6 +207,7 @@ public final class ReplicationService implements AutoCloseable {
   PeerStream open(ServerCallStreamObserver<SourceMessage> out) {
     PeerStream stream = new PeerStream(out, this, journal, tree, signatures);
     streams.add(stream);
+    peerAcked(); // a flush waiting for --peers N counts it
     return stream;
   }
 

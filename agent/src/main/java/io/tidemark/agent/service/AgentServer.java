@@ -177,7 +177,12 @@ public final class AgentServer implements AutoCloseable {
       JournalFrontDoor journal = JournalFrontDoor.create(journalQueries, reads, settings);
       NettyServerBuilder builder =
           NettyServerBuilder.forAddress(new InetSocketAddress(ip, port), credentials)
-              .maxInboundMessageSize(maxInboundMessageBytes);
+              .maxInboundMessageSize(maxInboundMessageBytes)
+              // Peers ping every 30 s to find dead links (the default permits one per 5 min and
+              // answers more with GOAWAY); the agent pings too, to drop peers that vanished.
+              .permitKeepAliveTime(5, TimeUnit.SECONDS)
+              .keepAliveTime(60, TimeUnit.SECONDS)
+              .keepAliveTimeout(20, TimeUnit.SECONDS);
       List<BindableService> all = new ArrayList<>();
       all.add(journal.service());
       all.addAll(services);

@@ -139,4 +139,53 @@ class AgentCliTest {
       assertThat(c.changes(agent.readyCursor(), true).freshInstance()).isFalse(); // first one fine
     }
   }
+
+  /**
+   * Retention from the command line. With {@code --retain-entries 5} the journal keeps 5 entries,
+   * yet a cursor from before 20 newer changes still gets all of them (the index answers through
+   * each path's last seq). With {@code --retain-tombstones 0} the deletes it no longer holds are
+   * forgotten, so a cursor from before those deletes gets {@code fresh_instance}, never an answer
+   * that misses them. The first compaction runs soon after start.
+   */
+  @Test
+  void agent_retention_olderCursorsAnsweredByTheIndex_untilTheirDeletesAreForgotten() throws Exception {
+    Path root = Files.createDirectory(tmp.toRealPath().resolve("root"));
+    for (int i = 0; i < 10; i++) {
+      Files.writeString(root.resolve("gone" + i), "x");
+    }
+    agent = AgentProcess.start(root, tmp.resolve("state"), EngineKind.AUTO,
+        "--retain-entries", "5", "--retain-tombstones", "0");
+    String ready = agent.readyCursor();
+    try (JournalClient c = agent.client()) {
+      for (int i = 0; i < 10; i++) {
+        Files.delete(root.resolve("gone" + i));
+      }
+      String afterDeletes = c.changes(ready, true).cursor();
+      for (int i = 0; i < 20; i++) {
+        Files.writeString(root.resolve("f" + i), "x");
+      }
+      c.changes(afterDeletes, true);
+      org.awaitility.Awaitility.await("compaction forgets the deletes")
+          .atMost(java.time.Duration.ofSeconds(60)).pollInterval(java.time.Duration.ofMillis(250))
+          .until(() -> c.changes(ready, false).freshInstance());
+      JournalClient.Answer since = c.changes(afterDeletes, true);
+      assertThat(since.freshInstance()).isFalse();
+      assertThat(since.changes()).extracting(ch -> ch.getPath())
+          .containsExactlyInAnyOrderElementsOf(java.util.stream.IntStream.range(0, 20).mapToObj(i -> "f" + i).toList());
+    }
+  }
+
+  @Test
+  void agent_badRetention_exit2SayingWhatIsExpected() throws Exception {
+    Path dir = Files.createDirectory(tmp.resolve("dir"));
+
+    Run age = tidemark("agent", dir.toString(), "--retain-age", "30 days", "--listen", "127.0.0.1:0");
+    Run entries = tidemark("agent", dir.toString(), "--retain-entries", "0", "--listen", "127.0.0.1:0");
+
+    assertThat(age.exit()).isEqualTo(2);
+    assertThat(ourLines(age.err())).containsExactly("tidemark agent: --retain-age: expected a number and a"
+        + " unit m, h or d (e.g. 12h, 30d), got '30 days'");
+    assertThat(entries.exit()).isEqualTo(2);
+    assertThat(ourLines(entries.err())).containsExactly("tidemark agent: --retain-entries must be at least 1");
+  }
 }

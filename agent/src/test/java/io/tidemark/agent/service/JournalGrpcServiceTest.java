@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.grpc.ManagedChannel;
-import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.tidemark.agent.journal.Change;
 import io.tidemark.agent.journal.ChangeKind;
 import io.tidemark.proto.v1.ChangesRequest;
@@ -21,9 +18,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -34,27 +31,14 @@ class JournalGrpcServiceTest {
 
   private final InMemoryJournal journal = new InMemoryJournal(7);
   private final JournalFrontDoor frontDoor = JournalFrontDoor.create(journal, Runnable::run, SETTINGS);
-  private Server server;
+  @RegisterExtension final InProcessGrpc grpc = new InProcessGrpc();
   private ManagedChannel channel;
   private JournalServiceGrpc.JournalServiceBlockingStub stub;
 
   @BeforeEach
   void start() throws Exception {
-    String name = InProcessServerBuilder.generateName();
-    server =
-        InProcessServerBuilder.forName(name)
-            .directExecutor()
-            .addService(frontDoor.service())
-            .build()
-            .start();
-    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+    channel = grpc.serve(frontDoor.service().bindService());
     stub = JournalServiceGrpc.newBlockingStub(channel);
-  }
-
-  @AfterEach
-  void stop() throws InterruptedException {
-    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
   }
 
   private static ChangesRequest since(String cursor) {

@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.grpc.ManagedChannel;
-import io.grpc.Server;
 import io.grpc.Status;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.tidemark.agent.journal.Change;
 import io.tidemark.agent.journal.ChangeKind;
 import io.tidemark.proto.v1.ChangeBatch;
@@ -17,9 +14,9 @@ import io.tidemark.proto.v1.SubscribeRequest;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Subscribe: history, live appends, flow control and cleanup, over in-process gRPC. */
 class JournalServiceSubscribeTest {
@@ -29,27 +26,14 @@ class JournalServiceSubscribeTest {
   private final JournalFrontDoor frontDoor =
       JournalFrontDoor.create(
           journal, Runnable::run, JournalFrontDoor.Settings.DEFAULTS.withBatchLimit(BATCH));
-  private Server server;
+  @RegisterExtension final InProcessGrpc grpc = new InProcessGrpc();
   private ManagedChannel channel;
   private JournalServiceGrpc.JournalServiceStub stub;
 
   @BeforeEach
   void start() throws Exception {
-    String name = InProcessServerBuilder.generateName();
-    server =
-        InProcessServerBuilder.forName(name)
-            .directExecutor()
-            .addService(frontDoor.service())
-            .build()
-            .start();
-    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+    channel = grpc.serve(frontDoor.service().bindService());
     stub = JournalServiceGrpc.newStub(channel);
-  }
-
-  @AfterEach
-  void stop() throws InterruptedException {
-    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
   }
 
   private void appendCreated(String... paths) {
@@ -186,7 +170,7 @@ class JournalServiceSubscribeTest {
     stub.subscribe(since(journal.cursorAt(0)), subscriber);
     await().until(() -> journal.openListeners() == 1);
 
-    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    grpc.shutDownServer();
 
     await().until(() -> journal.openListeners() == 0);
     assertThat(subscriber.closed.get(5, TimeUnit.SECONDS).isOk()).isFalse();

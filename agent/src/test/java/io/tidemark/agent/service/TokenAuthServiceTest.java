@@ -4,44 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.grpc.ManagedChannel;
-import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import io.tidemark.proto.v1.JournalServiceGrpc;
 import io.tidemark.proto.v1.StatusRequest;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** TokenAuthInterceptor against BearerToken, in-process. */
 class TokenAuthServiceTest {
   private final InMemoryJournal journal = new InMemoryJournal(1);
-  private Server server;
+  @RegisterExtension final InProcessGrpc grpc = new InProcessGrpc();
   private ManagedChannel channel;
 
   @BeforeEach
   void start() throws Exception {
-    String name = InProcessServerBuilder.generateName();
-    server =
-        InProcessServerBuilder.forName(name)
-            .directExecutor()
-            .addService(
-                ServerInterceptors.intercept(
-                    JournalFrontDoor.create(journal, Runnable::run).service(),
-                    TokenAuthInterceptor.requiring("s3cret")))
-            .build()
-            .start();
-    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-  }
-
-  @AfterEach
-  void stop() throws InterruptedException {
-    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    channel = grpc.serve(ServerInterceptors.intercept(
+        JournalFrontDoor.create(journal, Runnable::run).service(), TokenAuthInterceptor.requiring("s3cret")));
   }
 
   private JournalServiceGrpc.JournalServiceBlockingStub stub() {

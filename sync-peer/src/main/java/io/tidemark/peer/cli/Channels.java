@@ -21,7 +21,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
 /** A Netty channel to an agent: plaintext unless a CA is given, a bearer token on every call. */
-final class Channels implements AutoCloseable {
+final class Channels implements PeerLink {
   final ManagedChannel managed;
   final Channel channel;
 
@@ -30,13 +30,8 @@ final class Channels implements AutoCloseable {
     this.channel = channel;
   }
 
-  static AgentTarget target(CommandSpec spec, String option, String text) {
-    try {
-      return AgentTarget.parse(text);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), option + ": " + e.getMessage());
-    }
-  }
+  /** gRPC clamps client pings to at most one per 10 s; the agent permits one per 5 s. */
+  static final long KEEPALIVE_SECONDS = Math.max(10, Long.getLong("tidemark.keepaliveSeconds", 30));
 
   static Channels open(CommandSpec spec, AgentTarget target, String token, Path tlsCa) {
     ChannelCredentials credentials;
@@ -53,6 +48,10 @@ final class Channels implements AutoCloseable {
     ManagedChannel managed =
         Grpc.newChannelBuilderForAddress(target.host(), target.port(), credentials)
             .maxInboundMessageSize(ReplicaClient.MAX_MESSAGE_BYTES)
+            // A link that dies silently (a NAT or firewall dropping the flow, a cable pulled) never
+            // errors on an idle stream: pings find it, the stream fails, the peer reconnects.
+            .keepAliveTime(KEEPALIVE_SECONDS, TimeUnit.SECONDS)
+            .keepAliveTimeout(Math.max(5, KEEPALIVE_SECONDS / 2), TimeUnit.SECONDS)
             .build();
     Channel channel = managed;
     if (token != null && !token.isEmpty()) {
@@ -66,6 +65,11 @@ final class Channels implements AutoCloseable {
       });
     }
     return new Channels(managed, channel);
+  }
+
+  @Override
+  public Channel channel() {
+    return channel;
   }
 
   @Override

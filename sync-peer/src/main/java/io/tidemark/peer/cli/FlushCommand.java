@@ -2,16 +2,16 @@ package io.tidemark.peer.cli;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.tidemark.agent.cli.AgentOptions;
 import io.tidemark.agent.cli.AgentTarget;
 import io.tidemark.agent.cli.CliExit;
-import io.tidemark.agent.service.AgentServer;
 import io.tidemark.proto.v1.FlushRequest;
 import io.tidemark.proto.v1.FlushResponse;
 import io.tidemark.proto.v1.ReplicationServiceGrpc;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -23,39 +23,43 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Wait until every peer of the agent has applied all changes made before this call.",
+      "With --peers N, also wait until at least N peers are connected (a peer reconnecting at",
+      "that moment is otherwise not waited for).",
       "Exit 0 when they have, 1 on timeout or when the agent cannot be reached."
     })
 final class FlushCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--agent", paramLabel = "HOST:PORT", defaultValue = AgentServer.DEFAULT_TARGET,
-      description = "the source agent (default: ${DEFAULT-VALUE})")
-  String agent;
+  @Mixin AgentOptions agent;
 
   @Option(names = "--timeout", paramLabel = "S", defaultValue = "30",
       description = "seconds to wait (default: ${DEFAULT-VALUE})")
   double timeoutSeconds;
 
-  @Option(names = "--token", paramLabel = "T", defaultValue = "${env:TIDEMARK_TOKEN}",
-      description = "bearer token the agent requires (default: $TIDEMARK_TOKEN)")
-  String token;
-
-  @Option(names = "--tls-ca", paramLabel = "PEM",
-      description = "use TLS, trusting the certificate(s) in PEM")
-  Path tlsCa;
+  @Option(names = "--peers", paramLabel = "N", defaultValue = "0",
+      description = "wait for at least N connected peers (default: ${DEFAULT-VALUE}, the ones connected now)")
+  int minPeers;
 
   @Override
   public Integer call() {
     if (!(timeoutSeconds > 0) || timeoutSeconds > 86_400) {
       throw new ParameterException(spec.commandLine(), "--timeout must be in (0, 86400] seconds");
     }
-    AgentTarget target = Channels.target(spec, "--agent", agent);
+    if (minPeers < 0 || minPeers > 10_000) {
+      throw new ParameterException(spec.commandLine(), "--peers must be in [0, 10000]");
+    }
+    AgentTarget target = agent.target(spec);
     long timeoutMs = Math.max(1, Math.round(timeoutSeconds * 1000));
-    try (Channels channels = Channels.open(spec, target, token, tlsCa)) {
+    try (Channels channels = Channels.open(spec, target, agent.token(), agent.tlsCa())) {
       FlushResponse r = ReplicationServiceGrpc.newBlockingStub(channels.channel)
           .withDeadlineAfter(timeoutMs + 5_000, TimeUnit.MILLISECONDS)
-          .flush(FlushRequest.newBuilder().setTimeoutMs((int) Math.min(timeoutMs, Integer.MAX_VALUE)).build());
+          .flush(FlushRequest.newBuilder().setTimeoutMs((int) Math.min(timeoutMs, Integer.MAX_VALUE))
+              .setMinPeers(minPeers).build());
       System.out.println("flushed: " + r.getPeers() + " peer(s) at " + r.getCursor());
+      if (r.getPeers() == 0) {
+        System.err.println("tidemark flush: no peer is connected to " + target
+            + ", so nothing was waited for (use --peers N to wait for N replicas)");
+      }
       return CliExit.OK;
     } catch (StatusRuntimeException e) {
       Status s = e.getStatus();

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * handed over as objects. Streams opened through it are the service's peers like any other
  * (counted by {@code Flush}).
  */
-final class InProcessLink implements AutoCloseable {
+final class InProcessLink implements PeerLink {
   private final Server server;
   private final ManagedChannel channel;
 
@@ -41,7 +41,8 @@ final class InProcessLink implements AutoCloseable {
     }
   }
 
-  ManagedChannel channel() {
+  @Override
+  public ManagedChannel channel() {
     return channel;
   }
 

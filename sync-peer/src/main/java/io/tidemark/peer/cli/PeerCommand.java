@@ -1,14 +1,15 @@
 package io.tidemark.peer.cli;
 
+import io.tidemark.agent.cli.AgentOptions;
 import io.tidemark.agent.cli.AgentTarget;
 import io.tidemark.agent.cli.CliExit;
 import io.tidemark.agent.cli.StopSignals;
-import io.tidemark.agent.service.AgentServer;
 import io.tidemark.peer.replica.FsyncPolicy;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -30,17 +31,7 @@ final class PeerCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "DST", description = "replica directory (created if missing)")
   Path dst;
 
-  @Option(names = "--agent", paramLabel = "HOST:PORT", defaultValue = AgentServer.DEFAULT_TARGET,
-      description = "the source agent (default: ${DEFAULT-VALUE})")
-  String agent;
-
-  @Option(names = "--token", paramLabel = "T", defaultValue = "${env:TIDEMARK_TOKEN}",
-      description = "bearer token the agent requires (default: $TIDEMARK_TOKEN)")
-  String token;
-
-  @Option(names = "--tls-ca", paramLabel = "PEM",
-      description = "use TLS, trusting the certificate(s) in PEM")
-  Path tlsCa;
+  @Mixin AgentOptions agent;
 
   @Option(names = "--state", paramLabel = "DIR",
       description = "peer state dir, outside DST (default: $XDG_STATE_HOME/tidemark/peers/...)")
@@ -52,12 +43,12 @@ final class PeerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    AgentTarget target = Channels.target(spec, "--agent", agent);
+    AgentTarget target = agent.target(spec);
     FsyncPolicy policy = Replica.fsync(spec, fsync);
     Path dstReal = Replica.checkDst(spec, dst);
     CountDownLatch stop = new CountDownLatch(1);
     StopSignals.onTerminate(stop::countDown);
-    try (Channels channels = Channels.open(spec, target, token, tlsCa)) {
+    try (Channels channels = Channels.open(spec, target, agent.token(), agent.tlsCa())) {
       Replica replica;
       try {
         replica = Replica.start(spec, channels.channel, dstReal, state, policy,

@@ -3,44 +3,40 @@ package io.tidemark.peer.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.tidemark.peer.it.Closer;
 import io.tidemark.peer.it.Tree;
 import io.tidemark.peer.it.TidemarkProcess;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code tidemark sync}, {@code peer} and {@code flush} as child JVMs, as a user runs them. */
 class SyncCommandTest {
   private static final Duration START = Duration.ofSeconds(90);
 
   @TempDir Path tmp;
-  private final List<TidemarkProcess> children = new ArrayList<>();
+  @RegisterExtension final Closer closer = new Closer();
 
-  @AfterEach
-  void killChildren() throws Exception {
-    for (TidemarkProcess p : children) {
-      p.close();
-    }
-  }
-
-  @Test
-  void sync_followsWritesRenamesDeletesAndModes_thenStopsCleanlyOnSigterm() throws Exception {
+  /** Both links: the default in-process one and the loopback TCP one the bench compares it with. */
+  @ParameterizedTest
+  @ValueSource(strings = {"in-process", "loopback"})
+  void sync_followsWritesRenamesDeletesAndModes_thenStopsCleanlyOnSigterm(String link) throws Exception {
     Path src = Files.createDirectories(tmp.resolve("src"));
     Path dst = tmp.resolve("dst");
     Files.writeString(src.resolve("before.txt"), "there before the agent");
     Files.createDirectories(src.resolve("old/deep"));
     Files.writeString(src.resolve("old/deep/f"), "deep");
 
-    TidemarkProcess sync = start("sync", "--state", tmp.resolve("state").toString(), src.toString(), dst.toString());
+    TidemarkProcess sync = start("sync", "--state", tmp.resolve("state").toString(), "--link", link,
+        src.toString(), dst.toString());
     sync.awaitStdout("in sync", START);
     assertThat(Tree.describe(dst)).isEqualTo(Tree.describeSource(src));
 
@@ -75,7 +71,7 @@ class SyncCommandTest {
       rnd.nextBytes(content);
       Files.write(src.resolve("f" + i), content);
     }
-    int port = freePort();
+    int port = Closer.freePort();
 
     TidemarkProcess sync = start("sync", "--listen", "127.0.0.1:" + port, "--state", state.toString(),
         src.toString(), dst.toString());
@@ -128,10 +124,7 @@ class SyncCommandTest {
   void flush_returnsOnceThePeerHasAppliedEverything() throws Exception {
     Path src = Files.createDirectories(tmp.resolve("src"));
     Path dst = tmp.resolve("dst");
-    TidemarkProcess agent = start("agent", "--state", tmp.resolve("agent-state").toString(), "--listen", "127.0.0.1:0",
-        src.toString());
-    agent.awaitStdout("ready", START);
-    String target = agent.awaitStderrAfter("serving on ", Duration.ofSeconds(10));
+    String target = startAgent(src);
     TidemarkProcess peer = start("peer", "--agent", target, "--state", tmp.resolve("peer-state").toString(),
         dst.toString());
     peer.awaitStdout("in sync", START);
@@ -144,21 +137,53 @@ class SyncCommandTest {
     assertThat(Tree.describe(dst)).isEqualTo(Tree.describeSource(src));
   }
 
+  /**
+   * {@code --peers N} waits for a replica that is not connected yet (a peer restarting or backing
+   * off at the moment of the call) instead of answering for the peers that happen to be there;
+   * with none arriving, it times out naming the cause.
+   */
+  @Test
+  void flushWithPeers_waitsForAPeerThatConnectsLater_andTimesOutWithoutOne() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    Path dst = tmp.resolve("dst");
+    String target = startAgent(src);
+    for (int i = 0; i < 20; i++) {
+      Files.writeString(src.resolve("f" + i), "content " + i);
+    }
+
+    TidemarkProcess lonely = start("flush", "--agent", target, "--peers", "1", "--timeout", "2");
+    assertThat(lonely.awaitExit(START)).as("flush with no peer; stderr:\n%s", lonely.stderr()).isEqualTo(1);
+    assertThat(lonely.stderr()).contains("0 peer(s) connected").contains("1 asked for");
+    TidemarkProcess bare = start("flush", "--agent", target, "--timeout", "30");
+    assertThat(bare.awaitExit(START)).isZero();
+    assertThat(bare.stderr()).contains("no peer is connected");
+
+    TidemarkProcess flush = start("flush", "--agent", target, "--peers", "1", "--timeout", "120");
+    TidemarkProcess peer = start("peer", "--agent", target, "--state", tmp.resolve("peer-state").toString(),
+        dst.toString());
+    assertThat(flush.awaitExit(START)).as("flush stderr:\n%s\npeer stderr:\n%s", flush.stderr(), peer.stderr())
+        .isZero();
+    assertThat(String.join("\n", flush.stdout())).contains("flushed: 1 peer(s)");
+    assertThat(Tree.describe(dst)).isEqualTo(Tree.describeSource(src));
+  }
+
   // ---- helpers ----
+
+  /** {@code tidemark agent SRC} on a free loopback port, ready; returns its HOST:PORT. */
+  private String startAgent(Path src) throws Exception {
+    TidemarkProcess agent = start("agent", "--state", tmp.resolve("agent-state").toString(), "--listen", "127.0.0.1:0",
+        src.toString());
+    agent.awaitStdout("ready", START);
+    return agent.awaitStderrAfter("serving on ", Duration.ofSeconds(10));
+  }
 
   private TidemarkProcess start(String... args) throws Exception {
     TidemarkProcess p = TidemarkProcess.start(tmp.resolve("xdg"), args);
-    children.add(p);
+    closer.track(p);
     return p;
   }
 
   private static long activityLines(TidemarkProcess p) {
     return p.stderrLines().stream().filter(l -> l.contains("bytes sent")).count();
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 }

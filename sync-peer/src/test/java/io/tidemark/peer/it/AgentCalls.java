@@ -51,8 +51,13 @@ public final class AgentCalls implements AutoCloseable {
 
   /** Flush with a server-side timeout of {@code seconds}. */
   public FlushResponse flush(int seconds) {
+    return flush(seconds, 0);
+  }
+
+  /** Flush that also waits for at least {@code minPeers} connected peers. */
+  public FlushResponse flush(int seconds, int minPeers) {
     return replication().withDeadlineAfter(seconds + 10L, TimeUnit.SECONDS)
-        .flush(FlushRequest.newBuilder().setTimeoutMs(seconds * 1000).build());
+        .flush(FlushRequest.newBuilder().setTimeoutMs(seconds * 1000).setMinPeers(minPeers).build());
   }
 
   public StatusResponse status() {

@@ -3,16 +3,12 @@ package io.tidemark.peer.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,14 +21,7 @@ class AgentRestartTest {
   private static final Duration START = Duration.ofSeconds(90);
 
   @TempDir Path tmp;
-  private final List<AutoCloseable> closeables = new ArrayList<>();
-
-  @AfterEach
-  void stopAll() throws Exception {
-    for (AutoCloseable c : closeables.reversed()) {
-      c.close();
-    }
-  }
+  @RegisterExtension final Closer closer = new Closer();
 
   @Test
   void agentRestart_peerResumes_firstEditNeedsNoSignatureUpload() throws Exception {
@@ -41,11 +30,11 @@ class AgentRestartTest {
     byte[] big = new byte[4 << 20];
     new Random(3).nextBytes(big);
     Files.write(src.resolve("big"), big);
-    int port = freePort();
+    int port = Closer.freePort();
     String target = "127.0.0.1:" + port;
     TidemarkProcess agent = startAgent(src, port);
-    CutProxy proxy = track(new CutProxy(port));
-    TidemarkProcess peer = track(TidemarkProcess.start(tmp.resolve("xdg"), "peer", "--agent", proxy.target(),
+    CutProxy proxy = closer.track(new CutProxy(port));
+    TidemarkProcess peer = closer.track(TidemarkProcess.start(tmp.resolve("xdg"), "peer", "--agent", proxy.target(),
         "--state", tmp.resolve("peer-state").toString(), dst.toString()));
     peer.awaitStdout("in sync", START);
 
@@ -71,20 +60,10 @@ class AgentRestartTest {
   }
 
   private TidemarkProcess startAgent(Path src, int port) throws Exception {
-    TidemarkProcess agent = track(TidemarkProcess.start(tmp.resolve("xdg"), "agent", src.toString(),
+    TidemarkProcess agent = closer.track(TidemarkProcess.start(tmp.resolve("xdg"), "agent", src.toString(),
         "--state", tmp.resolve("agent-state").toString(), "--listen", "127.0.0.1:" + port));
     agent.awaitStdout("ready", START);
     return agent;
   }
 
-  private <T extends AutoCloseable> T track(T c) {
-    closeables.add(c);
-    return c;
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
 }

@@ -8,12 +8,11 @@ import io.tidemark.peer.sync.SrcOps;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,14 +26,7 @@ class ChainTest {
   private static final Pattern SERVING = Pattern.compile(" on (\\S+); copying into ");
 
   @TempDir Path tmp;
-  private final List<AutoCloseable> closeables = new ArrayList<>();
-
-  @AfterEach
-  void stopAll() throws Exception {
-    for (AutoCloseable c : closeables.reversed()) {
-      c.close();
-    }
-  }
+  @RegisterExtension final Closer closer = new Closer();
 
   @ParameterizedTest
   @ValueSource(longs = {1, 2})
@@ -47,8 +39,8 @@ class ChainTest {
     first.awaitStdout("in sync", START);
     TidemarkProcess second = sync(b, c, "state-bc");
     second.awaitStdout("in sync", START);
-    AgentCalls onA = track(AgentCalls.to(first.awaitStderrMatch(SERVING, Duration.ofSeconds(10))));
-    AgentCalls onB = track(AgentCalls.to(second.awaitStderrMatch(SERVING, Duration.ofSeconds(10))));
+    AgentCalls onA = closer.track(AgentCalls.to(first.awaitStderrMatch(SERVING, Duration.ofSeconds(10))));
+    AgentCalls onB = closer.track(AgentCalls.to(second.awaitStderrMatch(SERVING, Duration.ofSeconds(10))));
 
     String bBefore = onB.status().getCursor();
     RandomOps random = new RandomOps(SrcOps.onDisk(a), seed, 128 * 1024, 4 << 20);
@@ -81,12 +73,7 @@ class ChainTest {
   }
 
   private TidemarkProcess sync(Path src, Path dst, String state) throws Exception {
-    return track(TidemarkProcess.start(tmp.resolve("xdg"), "sync", "--state", tmp.resolve(state).toString(),
+    return closer.track(TidemarkProcess.start(tmp.resolve("xdg"), "sync", "--state", tmp.resolve(state).toString(),
         src.toString(), dst.toString()));
-  }
-
-  private <T extends AutoCloseable> T track(T c) {
-    closeables.add(c);
-    return c;
   }
 }

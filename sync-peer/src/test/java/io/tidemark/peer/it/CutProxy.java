@@ -22,6 +22,7 @@ public final class CutProxy implements AutoCloseable {
   private final ServerSocket listener;
   private final InetSocketAddress target;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+  private final Set<Socket> blackholed = ConcurrentHashMap.newKeySet();
   private final AtomicLong toPeer = new AtomicLong();
   private final AtomicLong toAgent = new AtomicLong();
   private final AtomicInteger accepted = new AtomicInteger();
@@ -64,6 +65,14 @@ public final class CutProxy implements AutoCloseable {
     }
   }
 
+  /**
+   * Every connection open now goes silent both ways but stays open (a NAT dropping the flow, a
+   * pulled cable): no RST, no FIN, so only the ends' own keepalive can tell. New connections work.
+   */
+  public void blackholeAll() {
+    blackholed.addAll(open);
+  }
+
   public void refuse(boolean on) {
     refusing = on;
   }
@@ -104,6 +113,9 @@ public final class CutProxy implements AutoCloseable {
     byte[] buf = new byte[16 * 1024];
     try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
       for (int n; (n = in.read(buf)) > 0; ) {
+        if (blackholed.contains(from)) {
+          continue;
+        }
         out.write(buf, 0, n);
         counter.addAndGet(n);
         long rate = throttleBytesPerSecond;

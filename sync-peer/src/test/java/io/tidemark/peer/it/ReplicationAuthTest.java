@@ -16,8 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,14 +31,7 @@ class ReplicationAuthTest {
   private static final String TOKEN = "s3cret-for-tests";
 
   @TempDir Path tmp;
-  private final List<AutoCloseable> closeables = new ArrayList<>();
-
-  @AfterEach
-  void stopAll() throws Exception {
-    for (AutoCloseable c : closeables.reversed()) {
-      c.close();
-    }
-  }
+  @RegisterExtension final Closer closer = new Closer();
 
   @Test
   void agentWithToken_noOrWrongToken_unauthenticatedSayingSo_rightTokenReplicates() throws Exception {
@@ -121,9 +114,7 @@ class ReplicationAuthTest {
   }
 
   private TidemarkProcess tidemark(String... args) throws Exception {
-    TidemarkProcess p = TidemarkProcess.start(tmp.resolve("xdg"), args);
-    closeables.add(p);
-    return p;
+    return closer.track(TidemarkProcess.start(tmp.resolve("xdg"), args));
   }
 
   /** Opens a Replicate stream, says Hello, returns how the agent ends it. */

@@ -35,10 +35,16 @@ public final class TidemarkProcess implements AutoCloseable {
 
   /** Starts {@code tidemark ARGS...}; {@code xdg} is its XDG_STATE_HOME (default state dirs). */
   public static TidemarkProcess start(Path xdg, String... args) throws IOException {
+    return start(xdg, List.of(), args);
+  }
+
+  /** The same with extra JVM options (system properties) before the main class. */
+  public static TidemarkProcess start(Path xdg, List<String> jvmOptions, String... args) throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
-        "-XX:+UseSerialGC", "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
-        TidemarkMain.class.getName()));
+        "-XX:+UseSerialGC", "-Xshare:auto"));
+    cmd.addAll(jvmOptions);
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), TidemarkMain.class.getName()));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().put("XDG_STATE_HOME", xdg.toString());

@@ -113,7 +113,7 @@ class ReplicationApplyTest {
       // the peer never had "m": it wants d/f, which SRC no longer has
       r.journal.append(io.tidemark.agent.journal.Change.renamed("m", "d/f", false));
       String cursor = r.journal.currentCursor();
-      boolean ackedMeanwhile = r.service.awaitAllPeersAt(cursor, java.time.Duration.ofSeconds(2));
+      boolean ackedMeanwhile = r.service.awaitAllPeersAt(cursor, 0, java.time.Duration.ofSeconds(2));
       r.journal.append(io.tidemark.agent.journal.Change.renamed("d", "e", true));
       r.flush();
       assertThat(ackedMeanwhile).as("acked while d/f was still owed").isFalse();

@@ -6,6 +6,7 @@ import io.tidemark.agent.engine.EngineConfig;
 import io.tidemark.agent.engine.EngineException;
 import io.tidemark.agent.engine.EventSink;
 import io.tidemark.agent.engine.FsEvent;
+import io.tidemark.agent.engine.ReadPacer;
 import io.tidemark.agent.engine.WatchEngine;
 import io.tidemark.agent.linux.ErrnoException;
 import io.tidemark.agent.linux.LibC;
@@ -20,7 +21,6 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +39,7 @@ public final class FanotifyEngine implements WatchEngine {
    * MAX_HANDLE_SZ, name of at most NAME_MAX) + one FID.
    */
   private static final int MAX_RECORD = 4096;
-  /** Reads smaller than this are followed by a short pause ({@link #COALESCE_NANOS}). */
+  /** Small reads inside a burst are followed by a 0.5 ms pause (see {@link ReadPacer}). */
   private static final int COALESCE_BELOW = 16 * 1024;
   private static final long COALESCE_NANOS = 500_000;
 
@@ -172,6 +172,7 @@ public final class FanotifyEngine implements WatchEngine {
       pollFds.setShort(4, LibC.POLLIN);
       pollFds.setInt(POLLFD_SIZE, wakeFd);
       pollFds.setShort(POLLFD_SIZE + 4, LibC.POLLIN);
+      ReadPacer pacer = new ReadPacer(COALESCE_BELOW, COALESCE_NANOS);
       while (!closed.get()) {
         pollFds.setShort(6, (short) 0);
         pollFds.setShort(POLLFD_SIZE + 6, (short) 0);
@@ -197,11 +198,7 @@ public final class FanotifyEngine implements WatchEngine {
           return;
         }
         deliver(sink, batch);
-        if (n < COALESCE_BELOW) {
-          // A small read in a burst means waking once per handful of events, and the wakeups
-          // (not the parsing) are then most of the cost: let the queue fill a little first.
-          LockSupport.parkNanos(COALESCE_NANOS);
-        }
+        pacer.afterRead(n, System.nanoTime());
       }
     } catch (ErrnoException e) {
       fail(sink, new EngineException("reading fanotify events for " + root + " failed ("

@@ -5,6 +5,7 @@ import io.tidemark.agent.engine.EngineConfig;
 import io.tidemark.agent.engine.EngineException;
 import io.tidemark.agent.engine.EventSink;
 import io.tidemark.agent.engine.FsEvent;
+import io.tidemark.agent.engine.ReadPacer;
 import io.tidemark.agent.engine.WatchEngine;
 import io.tidemark.agent.linux.ErrnoException;
 import io.tidemark.agent.linux.Inotify;
@@ -14,7 +15,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The inotify fallback: one watch per directory (no CAP_SYS_ADMIN needed). {@link #start} crawls
@@ -25,7 +25,7 @@ import java.util.concurrent.locks.LockSupport;
 public final class InotifyEngine implements WatchEngine {
   /** Room for thousands of records per read: one JNA call per burst, not per event. */
   static final int BUFFER_SIZE = 256 * 1024;
-  /** Reads smaller than this are followed by a short pause ({@link #COALESCE_NANOS}). */
+  /** Small reads inside a burst are followed by a 0.5 ms pause (see {@link ReadPacer}). */
   private static final int COALESCE_BELOW = 8 * 1024;
   private static final long COALESCE_NANOS = 500_000;
 
@@ -92,6 +92,7 @@ public final class InotifyEngine implements WatchEngine {
     Memory pollFds = new Memory(16); // two struct pollfd {int fd; short events; short revents;}
     pollFds.setInt(0, inotifyFd);
     pollFds.setInt(8, wakeFd);
+    ReadPacer pacer = new ReadPacer(COALESCE_BELOW, COALESCE_NANOS);
     try {
       while (!closed.get()) {
         pollFds.setShort(4, LibC.POLLIN);
@@ -116,11 +117,7 @@ public final class InotifyEngine implements WatchEngine {
         if (!batch.isEmpty()) {
           sink.onEvents(batch);
         }
-        if (n > 0 && n < COALESCE_BELOW) {
-          // A small read in a burst means waking once per handful of events, and the wakeups
-          // (not the parsing) are then most of the cost: let the queue fill a little first.
-          LockSupport.parkNanos(COALESCE_NANOS);
-        }
+        pacer.afterRead(n, System.nanoTime());
       }
     } catch (Throwable t) {
       if (!closed.get()) {
