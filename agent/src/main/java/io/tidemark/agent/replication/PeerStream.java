@@ -12,7 +12,6 @@ import io.tidemark.proto.delta.BlockSignature;
 import io.tidemark.proto.delta.CorruptSignatureException;
 import io.tidemark.proto.delta.DeltaEncoder;
 import io.tidemark.proto.delta.DeltaSummary;
-import io.tidemark.proto.delta.SignatureCache;
 import io.tidemark.proto.delta.SignatureGenerator;
 import io.tidemark.proto.v1.Attrib;
 import io.tidemark.proto.v1.Checkpoint;
@@ -69,7 +68,6 @@ final class PeerStream implements StreamObserver<PeerMessage> {
   private final ReplicationService owner;
   private final JournalQueries journal;
   private final SourceTree tree;
-  private final SignatureCache signatures;
   private final DeltaEncoder encoder = new DeltaEncoder();
   private BackgroundSigner signer;
   private final ConcurrentLinkedQueue<Want> wants = new ConcurrentLinkedQueue<>();
@@ -94,13 +92,11 @@ final class PeerStream implements StreamObserver<PeerMessage> {
       ServerCallStreamObserver<SourceMessage> out,
       ReplicationService owner,
       JournalQueries journal,
-      SourceTree tree,
-      SignatureCache signatures) {
+      SourceTree tree) {
     this.out = out;
     this.owner = owner;
     this.journal = journal;
     this.tree = tree;
-    this.signatures = signatures;
     out.setOnReadyHandler(this::wake);
     out.setOnReadyThreshold(READY_THRESHOLD);
     out.setOnCancelHandler(this::close);

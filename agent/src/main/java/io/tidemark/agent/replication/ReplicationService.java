@@ -205,7 +205,7 @@ public final class ReplicationService implements AutoCloseable {
   }
 
   PeerStream open(ServerCallStreamObserver<SourceMessage> out) {
-    PeerStream stream = new PeerStream(out, this, journal, tree, signatures);
+    PeerStream stream = new PeerStream(out, this, journal, tree);
     streams.add(stream);
     peerAcked(); // a flush waiting for --peers N counts it
     return stream;
