@@ -65,9 +65,6 @@ final class TreeWatcher {
    */
   private final Map<Integer, Retry> listedElsewhere = new HashMap<>();
 
-  /** Tells directories without subdirectories, which the initial crawl need not list. */
-  private LeafCheck leafCheck = LeafCheck.NEVER;
-
   TreeWatcher(int fd, Path root, WatchTree tree, Path procSys) {
     this.fd = fd;
     this.root = root;
@@ -86,7 +83,6 @@ final class TreeWatcher {
     if (tree.root() == null) {
       tree.setRoot(wd);
     }
-    leafCheck = LeafCheck.forRoot(root);
     crawl(tree.root(), "", false, null);
   }
 
@@ -180,9 +176,6 @@ final class TreeWatcher {
     while (!dirs.isEmpty()) {
       WatchTree.Dir dir = dirs.pop();
       String dirPath = paths.pop();
-      if (!report && leafCheck.hasNoSubdirectory(root.resolve(dirPath))) {
-        continue; // watched before the stat: a subdirectory made since is an event of its own
-      }
       List<Entry> entries = list(root.resolve(dirPath));
       if (entries == null) {
         if (report && dir != tree.root()) {
