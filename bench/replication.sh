@@ -88,6 +88,7 @@ bench_latency() {
       sync|sync-disk|sync-loopback)
         local sdir="$st/lat-$tool" link=in-process; [ "$tool" = sync-disk ] && sdir="$work/lat-$tool"
         [ "$tool" = sync-loopback ] && link=loopback # the embedded peer over TCP, as before the in-process link
+        : >"$work/lat-sync.out" # not left to the forked launch (see start_peer)
         "$here/tidemark" sync "$src" "$dst" --listen "127.0.0.1:$port" --state "$sdir" --link "$link" \
           >"$work/lat-sync.out" 2>"$work/lat-sync.err" &
         p=$!; pids+=("$p")
@@ -329,6 +330,7 @@ bench_initial() {
     load=$(loadavg); ok=""
     # tidemark sync: launch to `in sync` (JVM start, crawl, journal, transfer, apply, verify)
     rm -rf "$dst" "$st/init-sync"; port=$(free_port)
+    : >"$work/init-sync.out" # not left to the forked launch (see start_peer)
     t0=$(now_ns)
     "$here/tidemark" sync "$src" "$dst" --listen "127.0.0.1:$port" --state "$st/init-sync" \
       >"$work/init-sync.out" 2>"$work/init-sync.err" &

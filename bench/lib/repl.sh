@@ -85,6 +85,9 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 # start_peer DST STATE AGENT_PORT LOG -> sets $peer_pid, waits for its first `in sync`
 start_peer() {
   local dst=$1 st=$2 port=$3 log=$4
+  # emptied here, not by the launch's redirection: that happens in the forked child, maybe after
+  # the wait below already found the previous run's 'in sync' in the old file
+  : >"$log.out"; : >"$log.err"
   "$here/tidemark" peer --agent "127.0.0.1:$port" --state "$st" "$dst" >"$log.out" 2>"$log.err" &
   peer_pid=$!; pids+=("$peer_pid")
   wait_for "${PEER_TIMEOUT:-900}" "the peer's first 'in sync'" peer_in_sync "$log"

@@ -26,8 +26,9 @@ public final class TidemarkMain {
   }
 
   /**
-   * The launcher asks for this when the JVM will write a class-data archive at exit: only a run
-   * that got through keeps its archive (a failed one loaded a fraction of the classes).
+   * The launcher asks for this when the JVM will write a class-data archive (JDK 21-24) or an AOT
+   * configuration (JDK 25+) at exit: only a run that got through keeps it (a failed one loaded a
+   * fraction of the classes). Written before System.exit, so before the JVM writes its file.
    */
   private static void markClassArchiveGood() {
     String ok = System.getProperty("tidemark.cds.ok");

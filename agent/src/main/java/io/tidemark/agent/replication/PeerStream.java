@@ -12,7 +12,6 @@ import io.tidemark.proto.delta.BlockSignature;
 import io.tidemark.proto.delta.CorruptSignatureException;
 import io.tidemark.proto.delta.DeltaEncoder;
 import io.tidemark.proto.delta.DeltaSummary;
-import io.tidemark.proto.delta.SignatureCache;
 import io.tidemark.proto.delta.SignatureGenerator;
 import io.tidemark.proto.v1.Attrib;
 import io.tidemark.proto.v1.Checkpoint;
@@ -69,8 +68,8 @@ final class PeerStream implements StreamObserver<PeerMessage> {
   private final ReplicationService owner;
   private final JournalQueries journal;
   private final SourceTree tree;
-  private final SignatureCache signatures;
   private final DeltaEncoder encoder = new DeltaEncoder();
+  private BackgroundSigner signer;
   private final ConcurrentLinkedQueue<Want> wants = new ConcurrentLinkedQueue<>();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition signal = lock.newCondition();
@@ -93,13 +92,11 @@ final class PeerStream implements StreamObserver<PeerMessage> {
       ServerCallStreamObserver<SourceMessage> out,
       ReplicationService owner,
       JournalQueries journal,
-      SourceTree tree,
-      SignatureCache signatures) {
+      SourceTree tree) {
     this.out = out;
     this.owner = owner;
     this.journal = journal;
     this.tree = tree;
-    this.signatures = signatures;
     out.setOnReadyHandler(this::wake);
     out.setOnReadyThreshold(READY_THRESHOLD);
     out.setOnCancelHandler(this::close);
@@ -151,6 +148,7 @@ final class PeerStream implements StreamObserver<PeerMessage> {
     }
     peerName = hello.getPeerName().isEmpty() ? "unnamed" : hello.getPeerName();
     sent = owner.sentVersions(peerName);
+    signer = new BackgroundSigner(peerName);
     String cursor = hello.getCursor();
     sender = Thread.ofVirtual().name("tidemark-replicate-" + peerName).start(() -> run(cursor));
   }
@@ -221,6 +219,7 @@ final class PeerStream implements StreamObserver<PeerMessage> {
     } finally {
       close();
       encoder.close();
+      signer.close();
       if (halfClosed) {
         try {
           out.onCompleted();
@@ -378,7 +377,7 @@ final class PeerStream implements StreamObserver<PeerMessage> {
       case FILE -> {
         String known = sent.get(e.path());
         BlockSignature basis = known == null ? null
-            : signatures.get(known).orElseGet(() -> sent.signature(e.path(), known));
+            : owner.signatureFor(known, () -> sent.signature(e.path(), known));
         if (basis != null) {
           sendFile(e.path(), basis, HEX.parseHex(known), false);
         } else if (created && known == null) {
@@ -451,8 +450,8 @@ final class PeerStream implements StreamObserver<PeerMessage> {
       }
       send(msg().setFileBegin(FileBegin.newBuilder().setPath(path)
           .setBasisHash(ByteString.copyFrom(basisHash)).setReplyToWant(replyToWant)));
-      SignatureGenerator next = SignatureGenerator.forCache(in.size());
-      DeltaSummary summary;
+      BackgroundSigner.Job next = signer.start(in.size());
+      DeltaSummary summary = null;
       try {
         summary = encoder.encode(basis, in, frame -> {
           try {
@@ -468,6 +467,10 @@ final class PeerStream implements StreamObserver<PeerMessage> {
         log.warn("peer {}: reading {} failed ({}); a later record covers it", peerName, path, ex.toString());
         send(msg().setFileEnd(FileEnd.getDefaultInstance()));
         return;
+      } finally {
+        if (summary == null) {
+          next.abandon();
+        }
       }
       SourceTree.Entry after = tree.stat(path);
       if (after == null) {
@@ -480,9 +483,10 @@ final class PeerStream implements StreamObserver<PeerMessage> {
         end.setMode(after.mode()).setMtimeNs(after.mtimeNs());
       }
       send(msg().setFileEnd(end));
-      BlockSignature signature = next.finish();
-      signatures.put(summary.sha256(), signature);
-      sent.put(path, summary.sha256Hex(), signature);
+      // the hash now, in journal order with later renames and deletes; the signature when made
+      String hex = summary.sha256Hex();
+      sent.put(path, hex, null);
+      owner.signing(summary.sha256(), next.finish(), sig -> sent.attach(path, hex, sig));
       owner.countFile(summary);
     }
   }

@@ -4,6 +4,7 @@ import io.grpc.BindableService;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.tidemark.agent.service.JournalQueries;
 import io.tidemark.proto.cursor.Cursor;
+import io.tidemark.proto.delta.BlockSignature;
 import io.tidemark.proto.delta.DeltaSummary;
 import io.tidemark.proto.delta.SignatureCache;
 import io.tidemark.proto.v1.FlushResponse;
@@ -47,6 +48,12 @@ public final class ReplicationService implements AutoCloseable {
   private final AtomicLong literalBytes = new AtomicLong();
 
   private final SentVersionsStore store;
+  /**
+   * Signatures still being made by a stream's {@link BackgroundSigner}, by content SHA-256 (hex):
+   * an edit that arrives before its basis's signature is done waits for it instead of costing the
+   * peer a signature upload.
+   */
+  private final Map<String, CompletableFuture<BlockSignature>> pendingSignatures = new ConcurrentHashMap<>();
 
   private ReplicationService(
       JournalQueries journal, SourceTree tree, SignatureCache signatures, SentVersionsStore store) {
@@ -83,6 +90,13 @@ public final class ReplicationService implements AutoCloseable {
   /** Closes the store of sent versions; streams still running stop remembering. */
   @Override
   public void close() {
+    for (CompletableFuture<BlockSignature> f : pendingSignatures.values()) {
+      try {
+        f.get(10, TimeUnit.SECONDS); // what was sent is remembered with its signature
+      } catch (Exception e) {
+        // failed or too slow: the next edit of that file costs a signature round trip
+      }
+    }
     if (store != null) {
       store.close();
     }
@@ -191,7 +205,7 @@ public final class ReplicationService implements AutoCloseable {
   }
 
   PeerStream open(ServerCallStreamObserver<SourceMessage> out) {
-    PeerStream stream = new PeerStream(out, this, journal, tree, signatures);
+    PeerStream stream = new PeerStream(out, this, journal, tree);
     streams.add(stream);
     peerAcked(); // a flush waiting for --peers N counts it
     return stream;
@@ -212,6 +226,47 @@ public final class ReplicationService implements AutoCloseable {
     if (streams.remove(stream)) {
       peerAcked();
     }
+  }
+
+  /**
+   * The signature of the content with SHA-256 {@code sha256Hex}: from the cache, else the one still
+   * being made (waited for), else {@code stored} (the sent-versions store), else null.
+   */
+  BlockSignature signatureFor(String sha256Hex, java.util.function.Supplier<BlockSignature> stored) {
+    java.util.Optional<BlockSignature> cached = signatures.get(sha256Hex);
+    if (cached.isPresent()) {
+      return cached.get();
+    }
+    CompletableFuture<BlockSignature> pending = pendingSignatures.get(sha256Hex);
+    if (pending != null) {
+      try {
+        return pending.get(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
+      } catch (Exception e) {
+        // failed or stuck: fall back to what is stored, or a signature round trip
+      }
+    }
+    return signatures.get(sha256Hex).orElseGet(stored);
+  }
+
+  /**
+   * A stream sent content with {@code sha256} whose signature {@code signature} is still being
+   * made: once done it goes into the cache, and {@code remember} runs with it (the stream's
+   * sent-versions entry), before the pending entry goes, so a lookup always finds one of them.
+   */
+  void signing(byte[] sha256, CompletableFuture<BlockSignature> signature,
+      java.util.function.Consumer<BlockSignature> remember) {
+    String hex = java.util.HexFormat.of().formatHex(sha256);
+    pendingSignatures.put(hex, signature);
+    signature.whenComplete((sig, failure) -> {
+      if (sig != null) {
+        signatures.put(sha256, sig);
+        remember.accept(sig);
+      }
+      pendingSignatures.remove(hex, signature);
+    });
   }
 
   void countFile(DeltaSummary summary) {

@@ -53,6 +53,7 @@ final class SentVersions {
     return s != null && s.sha256Hex().equals(sha256Hex) ? s.signature() : null;
   }
 
+  /** Remembers a send; {@code signature} may be null while it is being made ({@link #attach}). */
   synchronized void put(String path, String sha256Hex, BlockSignature signature) {
     if (store != null) {
       store.put(peer, path, sha256Hex, signature);
@@ -63,6 +64,13 @@ final class SentVersions {
       Iterator<String> eldest = hashes.keySet().iterator();
       eldest.next();
       eldest.remove();
+    }
+  }
+
+  /** Adds the signature of the version sent at {@code path}, if that is still {@code sha256Hex}. */
+  synchronized void attach(String path, String sha256Hex, BlockSignature signature) {
+    if (store != null) {
+      store.attach(peer, path, sha256Hex, signature);
     }
   }
 

@@ -92,6 +92,9 @@ final class SentVersionsStore implements AutoCloseable {
   record Sent(String path, String sha256Hex, byte[] value) {
     /** The stored signature, or null when it does not parse (then a round trip fetches one). */
     BlockSignature signature() {
+      if (value.length == SHA256_BYTES) {
+        return null; // sent, signature not made (yet): a round trip fetches one
+      }
       try {
         return BlockSignature.parse(Arrays.copyOfRange(value, SHA256_BYTES, value.length));
       } catch (CorruptSignatureException e) {
@@ -110,13 +113,25 @@ final class SentVersionsStore implements AutoCloseable {
     return new Sent(path, HEX.formatHex(value, 0, SHA256_BYTES), value);
   }
 
+  /** Remembers a send; {@code signature} may be null (added later by {@link #attach}). */
   void put(String peer, String path, String sha256Hex, BlockSignature signature) {
-    byte[] sig = signature.toBytes();
+    byte[] sig = signature == null ? new byte[0] : signature.toBytes();
     byte[] value = ByteBuffer.allocate(SHA256_BYTES + sig.length).put(HEX.parseHex(sha256Hex)).put(sig).array();
     write(() -> {
       db.put(writes, key(peer, path), value);
       return null;
     });
+  }
+
+  /**
+   * Adds the signature to what was sent at {@code path} when that is still {@code sha256Hex}
+   * (it may have been replaced, renamed or deleted since). The caller serialises writes per peer.
+   */
+  void attach(String peer, String path, String sha256Hex, BlockSignature signature) {
+    Sent s = get(peer, path);
+    if (s != null && s.sha256Hex().equals(sha256Hex)) {
+      put(peer, path, sha256Hex, signature);
+    }
   }
 
   /** Forgets {@code path} and everything under it. */

@@ -44,10 +44,10 @@ import org.slf4j.LoggerFactory;
  * journals everything heard before it.
  *
  * <p>The actors that journal live events ({@link WatchRoot}, {@link JournalWriter}) are not on
- * that path: the actor system is created on a thread of its own from the first moment (class
- * loading and config parsing, 0.3-2 s on a loaded 2-CPU machine, longer than the whole crawl),
- * and the startup reconcile is journalled by {@code start} itself, the journal's only writer until
- * the actors exist. Events heard meanwhile wait in a {@link DeferredSink} and are journalled,
+ * that path: the actor system is created on a thread of its own once the agent serves (class
+ * loading and config parsing, 0.3-2 s on a loaded 2-CPU machine, longer than the whole crawl; in
+ * parallel with it, it only slowed the crawl down), and the startup reconcile is journalled by
+ * {@code start} itself, the journal's only writer until the actors exist. Events heard meanwhile wait in a {@link DeferredSink} and are journalled,
  * after the reconcile, as soon as the actors are up; a sync-to-now query waits for that, a plain
  * query simply does not see them yet (as with any event still in the settle window).
  */
@@ -103,15 +103,7 @@ public final class AgentRuntime implements AutoCloseable {
     Builder b = new Builder();
     StartupPhases phases = new StartupPhases();
     b.phases = phases;
-    long systemStart = System.nanoTime();
-    b.system =
-        CompletableFuture.supplyAsync(
-            () -> {
-              ActorSystem<Void> s = ActorSystem.create(Behaviors.empty(), "tidemark");
-              phases.markParallel("actor system", systemStart);
-              return s;
-            },
-            r -> Thread.ofPlatform().name("tidemark-actor-system-start").daemon().start(r));
+    b.system = new CompletableFuture<>();
     try {
       b.state = StateDirectory.claim(stateDir, root);
       phases.mark("state dir");
@@ -145,11 +137,11 @@ public final class AgentRuntime implements AutoCloseable {
         Actors a = spawn(s, b, settings, root, ignore, ignored, listeners, progress);
         sink.attach(a.root());
         a.root().tell(WatchRoot.Begin.INSTANCE);
-        phases.markParallel("actors up", systemStart);
+        phases.mark("actors up");
         return a;
       });
       b.actors.whenComplete((a, e) -> {
-        if (e != null) {
+        if (e != null && !(unwrap(e) instanceof StartAbandoned)) {
           log.error("the actor system did not start: {}", e.toString());
           b.failed.complete(e instanceof CompletionException ce ? ce.getCause() : e);
         }
@@ -160,8 +152,10 @@ public final class AgentRuntime implements AutoCloseable {
       runtime = new AgentRuntime(b);
       runtime.serve(settings, extraServices.apply(b.queries));
       phases.mark("serve");
+      createActorSystem(b.system, phases);
       return runtime;
     } catch (IOException | RuntimeException | Error e) {
+      b.system.completeExceptionally(new StartAbandoned());
       if (runtime != null) {
         runtime.close();
       } else {
@@ -169,6 +163,33 @@ public final class AgentRuntime implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /**
+   * Creates the actor system on a thread of its own, once the agent serves: class loading, config
+   * parsing and the JIT work they bring cost 0.3-0.5 s of CPU, which on a 2-CPU machine the
+   * start-up crawl would otherwise share.
+   */
+  private static void createActorSystem(CompletableFuture<ActorSystem<Void>> system, StartupPhases phases) {
+    Thread.ofPlatform().name("tidemark-actor-system-start").daemon().start(() -> {
+      try {
+        system.complete(ActorSystem.create(Behaviors.empty(), "tidemark"));
+        phases.mark("actor system");
+      } catch (RuntimeException | Error e) {
+        system.completeExceptionally(e);
+      }
+    });
+  }
+
+  /** Completes the actor system's future when start-up failed before it was created. */
+  private static final class StartAbandoned extends RuntimeException {
+    StartAbandoned() {
+      super("the agent's start-up failed", null, false, false);
+    }
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    return e instanceof CompletionException ce && ce.getCause() != null ? ce.getCause() : e;
   }
 
   private static Actors spawn(
@@ -291,7 +312,11 @@ public final class AgentRuntime implements AutoCloseable {
       return future.get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException e) {
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof StartAbandoned) && !(unwrap(e.getCause()) instanceof StartAbandoned)) {
+        log.warn("{} did not start: {}", what, e.toString());
+      }
+    } catch (TimeoutException e) {
       log.warn("{} did not start: {}", what, e.toString());
     }
     return null;

@@ -33,7 +33,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * tree on disk (paths and file/dir types), and no event may name a path that never existed.
  *
  * <p>Reproduce one seed: {@code -Dtidemark.model.seed=N}; more seeds: {@code
- * -Dtidemark.model.seeds=100}; one engine only: {@code -Dtidemark.model.engine=fanotify}.
+ * -Dtidemark.model.seeds=100}; a range not starting at 1: add {@code
+ * -Dtidemark.model.firstSeed=41} (seeds 41..41+N-1); one engine only: {@code
+ * -Dtidemark.model.engine=fanotify}.
  */
 @ParameterizedClass(name = "{0}")
 @EnumSource(value = EngineKind.class, names = {"FANOTIFY", "INOTIFY"})
@@ -53,7 +55,7 @@ class EngineModelTest {
     if (one != null) {
       return LongStream.of(one);
     }
-    return LongStream.rangeClosed(1, Integer.getInteger("tidemark.model.seeds", 10));
+    return range(Integer.getInteger("tidemark.model.seeds", 10));
   }
 
   @AfterEach
@@ -72,7 +74,12 @@ class EngineModelTest {
     if (one != null) {
       return LongStream.of(one);
     }
-    return LongStream.rangeClosed(1, Integer.getInteger("tidemark.model.stalledSeeds", 5));
+    return range(Integer.getInteger("tidemark.model.stalledSeeds", 5));
+  }
+
+  private static LongStream range(int count) {
+    long first = Long.getLong("tidemark.model.firstSeed", 1);
+    return LongStream.range(first, first + count);
   }
 
   @ParameterizedTest(name = "seed {0}")

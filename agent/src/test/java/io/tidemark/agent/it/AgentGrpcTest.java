@@ -54,7 +54,7 @@ class AgentGrpcTest {
     agent = AgentProcess.start(root("root"), tmp.resolve("state"), EngineKind.AUTO);
     try (JournalClient c = agent.client()) {
       for (String bad : List.of("last-tuesday", "tm1:", "tm1:zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz",
-          agent.readyCursor().substring(0, agent.readyCursor().length() - 1) + "x")) {
+          corruptLastCharacter(agent.readyCursor()))) {
         assertThatThrownBy(() -> c.stub().changes(ChangesRequest.newBuilder().setSince(bad).build()))
             .as(bad)
             .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
@@ -239,5 +239,11 @@ class AgentGrpcTest {
         Files.delete(p);
       }
     }
+  }
+
+  /** The cursor with its last character changed (to another one: 'x' when it already was 'x' is no corruption). */
+  private static String corruptLastCharacter(String cursor) {
+    char last = cursor.charAt(cursor.length() - 1);
+    return cursor.substring(0, cursor.length() - 1) + (last == 'x' ? 'y' : 'x');
   }
 }

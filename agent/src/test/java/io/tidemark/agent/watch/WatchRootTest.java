@@ -101,10 +101,14 @@ class WatchRootTest {
   }
 
   @Test
-  void watchRoot_createThenDeleteInWindow_publishesNothing() {
+  void watchRoot_createThenDeleteInWindow_publishesOnlyADeleteOfTheName() {
+    // The CREATE may have replaced a file (a move-in onto an existing name is a plain CREATE),
+    // so the Coalescer leaves an unsure DELETED; the journal drops it when it never knew "t".
     finishStartupCrawl();
     send(file(Kind.CREATE, "t"), file(Kind.DELETE, "t"));
     advance(Duration.ofSeconds(1));
+    assertThat(expectAppend()).containsExactly(Change.of(ChangeKind.DELETED, "t", false));
+    advance(Duration.ofSeconds(10));
     journal.expectNoMessage(Duration.ZERO);
   }
 

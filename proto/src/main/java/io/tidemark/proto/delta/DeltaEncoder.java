@@ -62,7 +62,7 @@ public final class DeltaEncoder implements AutoCloseable {
    * new version's signature (for the {@link SignatureCache}) without a second read.
    */
   public DeltaSummary encode(
-      BlockSignature basis, ReadableByteChannel content, DeltaSink sink, SignatureGenerator newSignature)
+      BlockSignature basis, ReadableByteChannel content, DeltaSink sink, ContentObserver newSignature)
       throws IOException {
     EncodeBuffers buffers = spareBuffers.getAndSet(null);
     if (buffers == null) {
@@ -114,7 +114,7 @@ public final class DeltaEncoder implements AutoCloseable {
     private final ReadableByteChannel in;
     private final FrameWriter frames;
     private final LiteralWriter literals;
-    private final SignatureGenerator newSignature;
+    private final ContentObserver newSignature;
     private final MessageDigest sha256 = sha256();
     private final int blockSize;
     /** Grows (doubling, up to {@link #MAX_BUFFER}) only when a big input needs it. */
@@ -132,7 +132,7 @@ public final class DeltaEncoder implements AutoCloseable {
     private final EncodeBuffers buffers;
 
     Scan(BlockSignature signature, ReadableByteChannel in, FrameWriter frames, LiteralWriter literals,
-        SignatureGenerator newSignature, EncodeBuffers buffers) {
+        ContentObserver newSignature, EncodeBuffers buffers) {
       this.buffers = buffers;
       this.signature = signature;
       this.index = new BlockIndex(signature);

@@ -15,7 +15,7 @@ import java.util.Arrays;
  * block in memory, so it can sign a file of any size as it streams past (the {@link DeltaEncoder}
  * can feed one with the new content it reads). Not thread-safe.
  */
-public final class SignatureGenerator {
+public final class SignatureGenerator implements ContentObserver {
   private static final int READ_CHUNK = 256 * 1024;
 
   private final int blockSize;
@@ -60,6 +60,7 @@ public final class SignatureGenerator {
   }
 
   /** Feeds the next {@code len} bytes of the basis. */
+  @Override
   public void update(byte[] buf, int off, int len) {
     if (finished) {
       throw new IllegalStateException("signature already finished");

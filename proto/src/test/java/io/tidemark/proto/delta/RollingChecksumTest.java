@@ -42,4 +42,32 @@ class RollingChecksumTest {
     rolling.roll(data[0], data[1000]);
     assertThat(rolling.value()).isEqualTo(RollingChecksum.of(data, 1, 1000));
   }
+
+  @Property
+  void reset_eightBytesAtATime_equalsByteAtATime(
+      @ForAll @Size(min = 1, max = 3000) byte[] data, @ForAll @IntRange(min = 0, max = 2999) int off,
+      @ForAll @IntRange(min = 0, max = 3000) int len) {
+    off = Math.min(off, data.length - 1);
+    len = Math.min(len, data.length - off);
+    int a = 0;
+    int b = 0;
+    for (int i = off; i < off + len; i++) {
+      a += data[i] & 0xff;
+      b += a;
+    }
+    assertThat(RollingChecksum.of(data, off, len)).isEqualTo((a & 0xffff) | (b << 16));
+  }
+
+  @Test
+  void reset_longAllOnesWindow_wrapsLikeByteAtATime() {
+    byte[] data = new byte[1 << 17];
+    java.util.Arrays.fill(data, (byte) 0xff);
+    int a = 0;
+    int b = 0;
+    for (int i = 3; i < data.length - 5; i++) {
+      a += 0xff;
+      b += a;
+    }
+    assertThat(RollingChecksum.of(data, 3, data.length - 8)).isEqualTo((a & 0xffff) | (b << 16));
+  }
 }

@@ -312,7 +312,8 @@ final class ReplicaSession implements ClientResponseObserver<PeerMessage, Source
               writer.attrib(p, e.getMode(), e.getMtimeNs());
             }
           } else {
-            want(p, a == null ? "missing" : "size/mtime differ", false);
+            // nothing there: no signature to read (a stat and an open less per file of a first copy)
+            want(p, a == null ? "missing" : "size/mtime differ", a == null);
             copy.wanted(p.path(), e.getSize());
           }
         }

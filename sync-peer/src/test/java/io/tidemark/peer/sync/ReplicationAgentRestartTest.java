@@ -3,14 +3,8 @@ package io.tidemark.peer.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.grpc.ForwardingServerCall;
-import io.grpc.ForwardingServerCallListener;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Server;
-import io.grpc.ServerCall;
-import io.grpc.ServerCallHandler;
-import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
@@ -18,16 +12,12 @@ import io.tidemark.agent.replication.ReplicationService;
 import io.tidemark.peer.replica.FsyncPolicy;
 import io.tidemark.peer.replica.ReplicaWriter;
 import io.tidemark.proto.cursor.Cursor;
-import io.tidemark.proto.v1.PeerMessage;
 import io.tidemark.proto.v1.SourceMessage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -131,46 +121,6 @@ class ReplicationAgentRestartTest {
       channel.shutdownNow();
       server.shutdownNow();
       service.close();
-    }
-  }
-
-  /** Counts the Replicate messages each way: kinds and bytes from the source, bytes and signature uploads from the peer. */
-  private static final class Wire implements ServerInterceptor {
-    final Map<SourceMessage.BodyCase, AtomicLong> kinds = new ConcurrentHashMap<>();
-    final AtomicLong sourceBytes = new AtomicLong();
-    final AtomicLong peerBytes = new AtomicLong();
-    final AtomicLong signatureUploads = new AtomicLong();
-
-    long count(SourceMessage.BodyCase kind) {
-      AtomicLong n = kinds.get(kind);
-      return n == null ? 0 : n.get();
-    }
-
-    @Override
-    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
-        ServerCallHandler<Q, R> next) {
-      ServerCall.Listener<Q> listener = next.startCall(new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
-        @Override
-        public void sendMessage(R message) {
-          if (message instanceof SourceMessage m) {
-            kinds.computeIfAbsent(m.getBodyCase(), k -> new AtomicLong()).incrementAndGet();
-            sourceBytes.addAndGet(m.getSerializedSize());
-          }
-          super.sendMessage(message);
-        }
-      }, headers);
-      return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(listener) {
-        @Override
-        public void onMessage(Q message) {
-          if (message instanceof PeerMessage m) {
-            peerBytes.addAndGet(m.getSerializedSize());
-            if (m.hasWant() && !m.getWant().getSignature().isEmpty()) {
-              signatureUploads.incrementAndGet();
-            }
-          }
-          super.onMessage(message);
-        }
-      };
     }
   }
 }

@@ -90,7 +90,6 @@ public final class FanotifyEngine implements WatchEngine {
       DirectoryCache cache = new DirectoryCache(root, resolver, regions);
       boolean nlinkCountsSubdirs =
           mounts.stream().allMatch(m -> NLINK_COUNTS_SUBDIRS.contains(m.fsType()));
-      seed(cache, nlinkCountsSubdirs);
       EventTranslator translator =
           new EventTranslator(
               root,
@@ -100,7 +99,14 @@ public final class FanotifyEngine implements WatchEngine {
               () -> seed(cache, nlinkCountsSubdirs),
               config.selfPid());
       wakeFd = LibC.eventFd(LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);
-      reader = new Thread(() -> run(translator, sink), "tidemark-fanotify");
+      // The walk that learns the directory handles runs on the reader thread, before its first
+      // read: the marks are set, so the kernel queues every event meanwhile, and the caller (the
+      // start-up reconcile crawl) need not wait for it (0.3-1.2 s for 100k files on a loaded
+      // 2-CPU machine).
+      reader = new Thread(() -> {
+        seed(cache, nlinkCountsSubdirs);
+        run(translator, sink);
+      }, "tidemark-fanotify");
       reader.setDaemon(true);
       reader.start();
     } catch (LastErrorException | ErrnoException e) {
@@ -128,7 +134,7 @@ public final class FanotifyEngine implements WatchEngine {
   private void seed(DirectoryCache cache, boolean nlinkCountsSubdirs) {
     Deque<Path> todo = new ArrayDeque<>();
     todo.push(config.root());
-    while (!todo.isEmpty()) {
+    while (!todo.isEmpty() && !closed.get()) {
       Path dir = todo.pop();
       HandleKey key = resolver.encode(dir.toString());
       if (key != null) {

@@ -21,6 +21,8 @@ import io.tidemark.agent.linux.Inotify;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +40,11 @@ final class EventTranslator {
   private final RenamePairer pairer;
   private final EventBuffer out;
   private final byte[] nameBytes = new byte[256];
+  /**
+   * Directories whose MOVED_FROM waits for its MOVED_TO and that were linked at once where a
+   * listing had seen them (→ that path): without a MOVED_TO, the rename went there.
+   */
+  private final Map<WatchTree.Dir, String> linkedWhereListed = new IdentityHashMap<>();
 
   EventTranslator(
       int fd, Path root, WatchTree tree, TreeWatcher watcher, RenamePairer pairer,
@@ -128,9 +135,14 @@ final class EventTranslator {
       watcher.cancelRetry(dir, name);
       WatchTree.Dir moved = isDir ? dir.children.get(name) : null;
       if (moved != null) {
-        // Until its MOVED_TO says where it went (if it comes at all: a destination not watched
-        // yet sends none), what happens in it has no path we know.
-        tree.detach(moved);
+        String listed = watcher.linkWhereListed(moved);
+        if (listed != null) {
+          linkedWhereListed.put(moved, listed);
+        } else {
+          // Until its MOVED_TO says where it went (if it comes at all: a destination not watched
+          // yet sends none), what happens in it has no path we know.
+          tree.detach(moved);
+        }
       }
       pairer.moveFrom(cookie, dir, name, path, isDir, moved, out.reserve(), nowNanos);
     }
@@ -155,9 +167,14 @@ final class EventTranslator {
       return;
     }
     WatchTree.Dir moved = from.movedDir();
-    if (moved != null && tree.get(moved.wd) == moved && watcher.isWatchedAt(moved, path)) {
+    boolean linkedAhead = moved != null && linkedWhereListed.remove(moved) != null;
+    if (moved != null && tree.get(moved.wd) == moved
+        && watcher.mayHaveBeenMovedTo(moved, path)) {
       tree.move(moved, dir, name);
     } else {
+      if (linkedAhead && tree.get(moved.wd) == moved) {
+        tree.detach(moved); // not the directory that came here: back to "where it is, unknown"
+      }
       // We never had a watch on it (it raced its own creation), or the watch we took for it was
       // put on another directory that held its path by then (the queue was read late): watch
       // what is there now and report what it holds. A node left detached is linked again by
@@ -192,6 +209,13 @@ final class EventTranslator {
   }
 
   private void movedOut(RenamePairer.Pending p) throws EngineException {
+    String listed = p.movedDir() == null ? null : linkedWhereListed.remove(p.movedDir());
+    if (listed != null) {
+      // linked there at its MOVED_FROM: what happened in it since was reported under that path
+      out.fill(p.slot(), FsEvent.rename(p.fromPath(), listed, p.dir(), 0));
+      watcher.forgetListed(p.movedDir().wd);
+      return;
+    }
     out.fill(p.slot(), FsEvent.rename(p.fromPath(), null, p.dir(), 0));
     // still detached: a listing of the directory it went to may have linked it there meanwhile,
     // or seen it there and left it alone because it was still linked here

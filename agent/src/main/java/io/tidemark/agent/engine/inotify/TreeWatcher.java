@@ -116,6 +116,46 @@ final class TreeWatcher {
   }
 
   /**
+   * Whether the directory a paired rename took to {@code path} can be {@code dir}: the one there
+   * now is (same wd), or nothing is there any more (it moved on or went away since, and that
+   * event is still queued: the kernel's pairing is all we have to go on).
+   */
+  boolean mayHaveBeenMovedTo(WatchTree.Dir dir, String path) throws EngineException {
+    int wd = addWatch(root.resolve(path));
+    return wd == dir.wd || wd < 0;
+  }
+
+  /**
+   * {@code moved}'s MOVED_FROM is being read, and a listing saw it elsewhere in the root: link
+   * it there at once, so what the queue holds for it after the rename gets the path it has now,
+   * and return that path. A MOVED_TO that follows moves it on to where it went first; none (it
+   * went to a directory not watched yet) makes it a rename to here. Null, and nothing done, when
+   * no listing saw it, or the place left the root or lies inside {@code moved} itself.
+   */
+  String linkWhereListed(WatchTree.Dir moved) {
+    Retry seen = listedElsewhere.get(moved.wd);
+    if (seen == null || tree.get(seen.parent().wd) != seen.parent()) {
+      return null;
+    }
+    for (WatchTree.Dir d = seen.parent(); d != null; d = d.parent) {
+      if (d == moved) {
+        return null;
+      }
+    }
+    String parentPath = tree.path(seen.parent());
+    if (parentPath == null) {
+      return null;
+    }
+    tree.move(moved, seen.parent(), seen.name());
+    return WatchTree.child(parentPath, seen.name());
+  }
+
+  /** The rename {@link #linkWhereListed} linked {@code wd} for is reported: the place is used. */
+  void forgetListed(int wd) {
+    listedElsewhere.remove(wd);
+  }
+
+  /**
    * {@code moved} left its place and no MOVED_TO said where to. If a listing saw it under a
    * directory it still is in, link it there and report what it holds (true); else it left the
    * root.

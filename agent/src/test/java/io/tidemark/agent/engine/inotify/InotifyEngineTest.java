@@ -8,12 +8,15 @@ import static io.tidemark.agent.engine.FsEvent.Kind.MODIFY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tidemark.agent.engine.EngineConfig;
+import io.tidemark.agent.engine.EventSink;
 import io.tidemark.agent.engine.FsEvent;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -29,6 +32,8 @@ class InotifyEngineTest {
   Path outside;
   InotifyEngine engine;
   Recorder rec = new Recorder();
+  /** Set by {@link #startHeldAt}: a failed test must not leave the reader held. */
+  CountDownLatch heldRelease;
 
   @BeforeEach
   void setUp() throws IOException {
@@ -38,6 +43,9 @@ class InotifyEngineTest {
 
   @AfterEach
   void tearDown() {
+    if (heldRelease != null) {
+      heldRelease.countDown();
+    }
     if (engine != null) {
       engine.close();
     }
@@ -212,6 +220,79 @@ class InotifyEngineTest {
     var events = rec.events();
     assertThat(events.indexOf(new FsEvent(FsEvent.Kind.RENAME, null, "n", false, 0)))
         .isLessThan(events.indexOf(file(CREATE, "n")));
+  }
+
+  /**
+   * Starts the engine with a sink that holds the reader thread once it delivers the CREATE of
+   * {@code hold}: what the test does until {@code release} counts down waits in the kernel queue,
+   * and the engine reads it all at once, after the fact (as under heavy load).
+   */
+  void startHeldAt(String hold, CountDownLatch release) throws Exception {
+    heldRelease = release;
+    CountDownLatch held = new CountDownLatch(1);
+    EventSink gate = new EventSink() {
+      @Override
+      public void onEvents(List<FsEvent> batch) {
+        rec.onEvents(batch);
+        if (batch.contains(file(CREATE, hold))) {
+          held.countDown();
+          try {
+            release.await(30, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+      }
+
+      @Override
+      public void onFailure(Throwable cause) {
+        rec.onFailure(cause);
+      }
+    };
+    engine = new InotifyEngine(EngineConfig.forRoot(root));
+    KernelQueue.startWithNormalQueue(() -> engine.start(gate));
+    Files.writeString(root.resolve(hold), "");
+    assertThat(held.await(10, TimeUnit.SECONDS)).as("reader held").isTrue();
+  }
+
+  @Test
+  void movedIntoNewDir_eventsQueuedBeforeTheMove_keepTheOldPath() throws Exception {
+    Files.createDirectories(root.resolve("a/x"));
+    Files.writeString(root.resolve("a/x/f"), "x");
+    CountDownLatch release = new CountDownLatch(1);
+    startHeldAt("hold", release);
+    // The listing of t (read later) finds x, already watched as a/x, whose events are queued
+    // behind t's CREATE; the MOVED_TO is lost (t had no watch yet).
+    sh("mkdir t && rm a/x/f && mv a/x t/x", root);
+    release.countDown();
+    rec.awaitEvent(FsEvent.rename("a/x", "t/x", true, 0));
+    List<FsEvent> events = rec.events();
+    assertThat(events).as(rec.dump()).contains(file(DELETE, "a/x/f"))
+        .noneMatch(e -> "t/x/f".equals(e.path()));
+    assertThat(events.indexOf(file(DELETE, "a/x/f")))
+        .isLessThan(events.indexOf(FsEvent.rename("a/x", "t/x", true, 0)));
+    Files.writeString(root.resolve("t/x/g"), "x");
+    rec.awaitEvent(file(CLOSE_WRITE, "t/x/g"));
+  }
+
+  @Test
+  void movedTwiceIntoNewDir_pairedFirstRenameThenUnpairedSecond_bothReported() throws Exception {
+    Files.createDirectories(root.resolve("a/x"));
+    Files.writeString(root.resolve("a/x/f"), "x");
+    CountDownLatch release = new CountDownLatch(1);
+    startHeldAt("hold", release);
+    sh("mkdir t && rm a/x/f && mv a/x y && echo z > y/h && mv y t/x", root);
+    release.countDown();
+    rec.awaitEvent(FsEvent.rename("y", "t/x", true, 0));
+    List<FsEvent> events = rec.events();
+    assertThat(events).as(rec.dump())
+        .containsSubsequence(file(DELETE, "a/x/f"), FsEvent.rename("a/x", "y", true, 0),
+            file(CLOSE_WRITE, "y/h"), FsEvent.rename("y", "t/x", true, 0))
+        .noneMatch(e -> e.path() != null && e.path().startsWith("t/x/"));
+    Files.writeString(root.resolve("t/x/g"), "x");
+    rec.awaitEvent(file(CLOSE_WRITE, "t/x/g"));
+    Files.writeString(root.resolve("t/x/h"), "more");
+    rec.awaitEvent(file(CLOSE_WRITE, "t/x/h"));
   }
 
   @Test
