@@ -3,15 +3,7 @@ package io.tidemark.peer.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
-import io.grpc.ServerInterceptors;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
-import io.tidemark.agent.replication.ReplicationService;
 import io.tidemark.peer.replica.FsyncPolicy;
-import io.tidemark.peer.replica.ReplicaWriter;
-import io.tidemark.proto.cursor.Cursor;
 import io.tidemark.proto.v1.SourceMessage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -68,7 +60,8 @@ class InitialCopyTest {
       write(src, "e/empty" + i, new byte[0]);
     }
 
-    try (Rig rig = new Rig(journal, src, dst, stateDir ? tmp.resolve("agent-state") : null)) {
+    try (CountedReplication rig = new CountedReplication(journal, src, dst,
+        stateDir ? tmp.resolve("agent-state") : null, tmp.resolve("peer-state"), FsyncPolicy.BATCH)) {
       rig.awaitPeerAt(journal.currentCursor());
       assertThat(Trees.describe(dst)).isEqualTo(Trees.describe(src));
       Wire w = rig.wire;
@@ -121,7 +114,8 @@ class InitialCopyTest {
         throw new java.io.UncheckedIOException(e);
       }
     });
-    try (Rig rig = new Rig(journal, src, dst, null)) {
+    try (CountedReplication rig = new CountedReplication(journal, src, dst, null, tmp.resolve("peer-state"),
+        FsyncPolicy.BATCH)) {
       Thread.sleep(300);
       stop.set(true);
       writer.join();
@@ -155,40 +149,5 @@ class InitialCopyTest {
       s.append(words[r.nextInt(words.length)]).append(r.nextInt(10) == 0 ? '\n' : ' ');
     }
     return s.substring(0, length).getBytes(StandardCharsets.US_ASCII);
-  }
-
-  /** A source (a ReplicationService behind a counting interceptor) and a peer on DST. */
-  private final class Rig implements AutoCloseable {
-    final Wire wire = new Wire();
-    private final ReplicationService service;
-    private final Server server;
-    private final ManagedChannel channel;
-    private final ReplicaClient client;
-    private final PeerState state;
-
-    Rig(RecordingJournal journal, Path src, Path dst, Path agentState) throws IOException {
-      service = agentState == null ? ReplicationService.create(journal, src)
-          : ReplicationService.create(journal, src, agentState);
-      String name = "initial-" + System.nanoTime();
-      server = InProcessServerBuilder.forName(name)
-          .addService(ServerInterceptors.intercept(service.service(), wire)).build().start();
-      channel = InProcessChannelBuilder.forName(name).build();
-      state = PeerState.open(tmp.resolve("peer-state"), dst);
-      client = ReplicaClient.start(channel, new ReplicaWriter(dst, FsyncPolicy.BATCH), state, "peer", null);
-    }
-
-    void awaitPeerAt(String cursor) {
-      long seq = Cursor.parse(cursor).seq();
-      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
-          .until(() -> !state.cursor().isEmpty() && Cursor.parse(state.cursor()).seq() >= seq);
-    }
-
-    @Override
-    public void close() {
-      client.close();
-      channel.shutdownNow();
-      server.shutdownNow();
-      service.close();
-    }
   }
 }

@@ -1,22 +1,11 @@
 package io.tidemark.peer.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
-import io.grpc.ServerInterceptors;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
-import io.tidemark.agent.replication.ReplicationService;
 import io.tidemark.peer.replica.FsyncPolicy;
-import io.tidemark.peer.replica.ReplicaWriter;
-import io.tidemark.proto.cursor.Cursor;
 import io.tidemark.proto.v1.SourceMessage;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,7 +55,8 @@ class ReplicationAgentRestartTest {
     new Random(1).nextBytes(big);
     byte[][] small = new byte[SMALL_FILES][];
 
-    try (Run run = new Run(journal, src, dst, stateDir ? agentState : null)) {
+    try (CountedReplication run = new CountedReplication(journal, src, dst, stateDir ? agentState : null,
+        tmp.resolve("peer-state"), FsyncPolicy.NEVER)) {
       ops.write("big", big);
       for (int i = 0; i < SMALL_FILES; i++) {
         small[i] = new byte[5_000 + i];
@@ -76,7 +66,8 @@ class ReplicationAgentRestartTest {
       run.awaitPeerAt(journal.currentCursor());
     }
 
-    try (Run run = new Run(journal, src, dst, stateDir ? agentState : null)) {
+    try (CountedReplication run = new CountedReplication(journal, src, dst, stateDir ? agentState : null,
+        tmp.resolve("peer-state"), FsyncPolicy.NEVER)) {
       big[2_000_000] ^= 1;
       ops.write("big", big);
       for (int i = 0; i < SMALL_FILES; i++) {
@@ -86,41 +77,6 @@ class ReplicationAgentRestartTest {
       run.awaitPeerAt(journal.currentCursor());
       assertThat(Trees.describe(dst)).isEqualTo(Trees.describe(src));
       return run.wire;
-    }
-  }
-
-  /** One run of the source (a fresh ReplicationService, as after an agent restart) and the peer. */
-  private final class Run implements AutoCloseable {
-    final Wire wire = new Wire();
-    private final ReplicationService service;
-    private final Server server;
-    private final ManagedChannel channel;
-    private final ReplicaClient client;
-    private final PeerState state;
-
-    Run(RecordingJournal journal, Path src, Path dst, Path agentState) throws IOException {
-      service = agentState == null ? ReplicationService.create(journal, src)
-          : ReplicationService.create(journal, src, agentState);
-      String name = "restart-" + System.nanoTime();
-      server = InProcessServerBuilder.forName(name)
-          .addService(ServerInterceptors.intercept(service.service(), wire)).build().start();
-      channel = InProcessChannelBuilder.forName(name).build();
-      state = PeerState.open(tmp.resolve("peer-state"), dst);
-      client = ReplicaClient.start(channel, new ReplicaWriter(dst, FsyncPolicy.NEVER), state, "peer", null);
-    }
-
-    void awaitPeerAt(String cursor) {
-      long seq = Cursor.parse(cursor).seq();
-      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
-          .until(() -> !state.cursor().isEmpty() && Cursor.parse(state.cursor()).seq() >= seq);
-    }
-
-    @Override
-    public void close() {
-      client.close();
-      channel.shutdownNow();
-      server.shutdownNow();
-      service.close();
     }
   }
 }
