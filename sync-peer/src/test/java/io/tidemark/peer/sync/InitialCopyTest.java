@@ -3,6 +3,7 @@ package io.tidemark.peer.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.tidemark.peer.it.Tree;
 import io.tidemark.peer.replica.FsyncPolicy;
 import io.tidemark.proto.v1.SourceMessage;
 import java.io.IOException;
@@ -63,7 +64,7 @@ class InitialCopyTest {
     try (CountedReplication rig = new CountedReplication(journal, src, dst,
         stateDir ? tmp.resolve("agent-state") : null, tmp.resolve("peer-state"), FsyncPolicy.BATCH)) {
       rig.awaitPeerAt(journal.currentCursor());
-      assertThat(Trees.describe(dst)).isEqualTo(Trees.describe(src));
+      assertThat(Tree.describe(dst)).isEqualTo(Tree.describe(src));
       Wire w = rig.wire;
       assertThat(w.count(SourceMessage.BodyCase.FILE_BEGIN)).isEqualTo(RANDOM_FILES + TEXT_FILES + EMPTY_FILES);
       assertThat(w.count(SourceMessage.BodyCase.NEED_SIGNATURE)).isZero();
@@ -83,7 +84,7 @@ class InitialCopyTest {
         ops.write("t/f" + i + ".txt", texts[i]);
       }
       rig.awaitPeerAt(journal.currentCursor());
-      assertThat(Trees.describe(dst)).isEqualTo(Trees.describe(src));
+      assertThat(Tree.describe(dst)).isEqualTo(Tree.describe(src));
       assertThat(w.count(SourceMessage.BodyCase.NEED_SIGNATURE)).isZero();
       assertThat(w.signatureUploads.get()).isZero();
       assertThat(w.count(SourceMessage.BodyCase.FILE_BEGIN)).isEqualTo(RANDOM_FILES + TEXT_FILES);
@@ -122,7 +123,7 @@ class InitialCopyTest {
       ops.write("busy", random(3 << 20, 1234)); // the record that covers whatever was half-sent
       rig.awaitPeerAt(journal.currentCursor());
       await().atMost(Duration.ofSeconds(30))
-          .untilAsserted(() -> assertThat(Trees.describe(dst)).isEqualTo(Trees.describe(src)));
+          .untilAsserted(() -> assertThat(Tree.describe(dst)).isEqualTo(Tree.describe(src)));
     } finally {
       stop.set(true);
       writer.join();

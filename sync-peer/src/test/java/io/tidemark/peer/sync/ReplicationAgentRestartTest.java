@@ -2,6 +2,7 @@ package io.tidemark.peer.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tidemark.peer.it.Tree;
 import io.tidemark.peer.replica.FsyncPolicy;
 import io.tidemark.proto.v1.SourceMessage;
 import java.nio.file.Files;
@@ -75,7 +76,7 @@ class ReplicationAgentRestartTest {
         ops.write("s" + i, small[i]);
       }
       run.awaitPeerAt(journal.currentCursor());
-      assertThat(Trees.describe(dst)).isEqualTo(Trees.describe(src));
+      assertThat(Tree.describe(dst)).isEqualTo(Tree.describe(src));
       return run.wire;
     }
   }

@@ -2,6 +2,7 @@ package io.tidemark.peer.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tidemark.peer.it.Tree;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ class ReplicationApplyTest {
       r.write("gone", "x".getBytes());
       r.delete("gone");
       r.flush();
-      assertThat(Trees.describe(r.dst)).isEqualTo(Trees.describe(r.src));
+      assertThat(Tree.describe(r.dst)).isEqualTo(Tree.describe(r.src));
       assertThat(Files.isSymbolicLink(r.dst.resolve("d/link"))).isTrue();
       assertThat(Files.getLastModifiedTime(r.dst.resolve("d/a.txt")))
           .isEqualTo(Files.getLastModifiedTime(r.src.resolve("d/a.txt")));
@@ -68,7 +69,7 @@ class ReplicationApplyTest {
       r.flush();
       assertThat(r.service.totals()).isEqualTo(before);
       assertThat(Files.getAttribute(r.dst.resolve("renamed"), "unix:ino")).isEqualTo(inode);
-      assertThat(Trees.describe(r.dst)).isEqualTo(Trees.describe(r.src));
+      assertThat(Tree.describe(r.dst)).isEqualTo(Tree.describe(r.src));
     }
   }
 
@@ -91,7 +92,7 @@ class ReplicationApplyTest {
       Files.write(r.dst.resolve("extra"), "x".getBytes());
       r.startPeer();
       r.flush();
-      assertThat(Trees.describe(r.dst)).isEqualTo(Trees.describe(r.src));
+      assertThat(Tree.describe(r.dst)).isEqualTo(Tree.describe(r.src));
       assertThat(r.service.totals().files()).isEqualTo(1);
       assertThat(r.service.totals().literalBytes()).isLessThan(20_000);
     }
@@ -118,7 +119,7 @@ class ReplicationApplyTest {
       r.flush();
       assertThat(ackedMeanwhile).as("acked while d/f was still owed").isFalse();
       assertThat(Files.readString(r.dst.resolve("e/f"))).isEqualTo("content");
-      assertThat(Trees.describe(r.dst)).isEqualTo(Trees.describe(r.src));
+      assertThat(Tree.describe(r.dst)).isEqualTo(Tree.describe(r.src));
     }
   }
 }

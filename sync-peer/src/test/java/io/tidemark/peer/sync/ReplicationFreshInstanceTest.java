@@ -2,6 +2,7 @@ package io.tidemark.peer.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tidemark.peer.it.Tree;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +46,7 @@ class ReplicationFreshInstanceTest {
       second.startPeer();
       second.flush();
       assertThat(second.reconciles).singleElement().asString().contains("fresh instance");
-      assertThat(Trees.describe(second.dst)).isEqualTo(Trees.describe(second.src));
+      assertThat(Tree.describe(second.dst)).isEqualTo(Tree.describe(second.src));
       assertThat(second.service.totals().files()).as("only f1 and new move").isEqualTo(2);
       assertThat(second.service.totals().wireBytes()).isLessThan(10_000);
       assertThat(Files.getAttribute(second.dst.resolve("d/big.bin"), "unix:ino")).isEqualTo(bigInode);
@@ -70,7 +71,7 @@ class ReplicationFreshInstanceTest {
       r.startPeer();
       r.flush();
       assertThat(r.reconciles).singleElement().asString().contains("not one of this agent's");
-      assertThat(Trees.describe(r.dst)).isEqualTo(Trees.describe(r.src));
+      assertThat(Tree.describe(r.dst)).isEqualTo(Tree.describe(r.src));
       assertThat(r.service.totals().files()).isZero();
       assertThat(Files.getAttribute(r.dst.resolve("f3"), "unix:ino")).isEqualTo(inode);
     }

@@ -2,6 +2,7 @@ package io.tidemark.peer.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tidemark.peer.it.Tree;
 import java.nio.file.Path;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -33,7 +34,7 @@ class ReplicationModelTest {
         }
       }
       r.flush();
-      assertThat(Trees.describe(r.dst)).isEqualTo(Trees.describe(r.src));
+      assertThat(Tree.describe(r.dst)).isEqualTo(Tree.describe(r.src));
     }
   }
 }

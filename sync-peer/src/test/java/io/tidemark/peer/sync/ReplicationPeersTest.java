@@ -19,6 +19,7 @@ import io.tidemark.agent.journal.Change;
 import io.tidemark.agent.journal.ChangeKind;
 import io.tidemark.agent.replication.ReplicationService;
 import io.tidemark.agent.service.AgentServer;
+import io.tidemark.peer.it.Tree;
 import io.tidemark.peer.replica.FsyncPolicy;
 import io.tidemark.peer.replica.ReplicaWriter;
 import io.tidemark.proto.cursor.Cursor;
@@ -94,7 +95,7 @@ class ReplicationPeersTest {
       journal.append(Change.of(ChangeKind.CREATED, "f" + i, false));
     }
     fast.awaitCaughtUp();
-    assertThat(Trees.describe(fast.dst)).isEqualTo(Trees.describe(src));
+    assertThat(Tree.describe(fast.dst)).isEqualTo(Tree.describe(src));
 
     AtomicLong stalledSent = sent.of("stalled");
     awaitStable(stalledSent);
@@ -126,8 +127,8 @@ class ReplicationPeersTest {
     }
     a.awaitCaughtUp();
     b.awaitCaughtUp();
-    assertThat(Trees.describe(a.dst)).isEqualTo(Trees.describe(src));
-    assertThat(Trees.describe(b.dst)).isEqualTo(Trees.describe(src));
+    assertThat(Tree.describe(a.dst)).isEqualTo(Tree.describe(src));
+    assertThat(Tree.describe(b.dst)).isEqualTo(Tree.describe(src));
     assertThat(service.peers()).containsExactly("a", "b");
   }
 

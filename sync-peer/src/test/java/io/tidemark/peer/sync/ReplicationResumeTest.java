@@ -2,6 +2,7 @@ package io.tidemark.peer.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tidemark.peer.it.Tree;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,7 @@ class ReplicationResumeTest {
       r.rename("f10", "g10");
       r.startPeer();
       r.flush();
-      assertThat(Trees.describe(r.dst)).isEqualTo(Trees.describe(r.src));
+      assertThat(Tree.describe(r.dst)).isEqualTo(Tree.describe(r.src));
       assertThat(r.service.totals().files() - filesBefore).isEqualTo(5);
     }
   }
@@ -45,7 +46,7 @@ class ReplicationResumeTest {
       }
       r.startPeer();
       r.flush();
-      assertThat(Trees.describe(r.dst)).isEqualTo(Trees.describe(r.src));
+      assertThat(Tree.describe(r.dst)).isEqualTo(Tree.describe(r.src));
     }
   }
 }

@@ -9,6 +9,7 @@ import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
+import io.tidemark.peer.it.Tree;
 import io.tidemark.peer.replica.FsyncPolicy;
 import io.tidemark.peer.replica.ReplicaWriter;
 import io.tidemark.proto.delta.DeltaEncoder;
@@ -48,7 +49,7 @@ class ReplicationSecurityTest {
     Files.writeString(outside.resolve("victim"), "keep me");
     Files.createSymbolicLink(dst.resolve("evil"), outside);
     Files.writeString(dst.resolve("good0"), "mine");
-    Map<String, String> outsideBefore = Trees.describe(tmp.resolve("outside"));
+    Map<String, String> outsideBefore = Tree.describe(tmp.resolve("outside"));
 
     List<SourceMessage> script = new ArrayList<>();
     for (String hostile : List.of("../x", "/etc/x", "a/../../x", "x\0y", "a".repeat(5000),
@@ -84,7 +85,7 @@ class ReplicationSecurityTest {
     assertThat(reported).hasSize(hostileRecords);
     assertThat(fromPeer.stream().filter(PeerMessage::hasRejected)).hasSize(hostileRecords);
     assertThat(reported).anyMatch(r -> r.contains("symlink in DST"));
-    assertThat(Trees.describe(tmp.resolve("outside"))).isEqualTo(outsideBefore);
+    assertThat(Tree.describe(tmp.resolve("outside"))).isEqualTo(outsideBefore);
     assertThat(Files.readString(dst.resolve("good"))).isEqualTo("fine");
     assertThat(Files.readString(dst.resolve("good0"))).isEqualTo("mine");
     assertThat(tmp.resolve("box/x")).doesNotExist();
