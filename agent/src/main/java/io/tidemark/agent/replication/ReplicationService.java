@@ -12,14 +12,19 @@ import io.tidemark.proto.v1.SourceMessage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The source side of replication for one watched root: serves any number of peer streams from
@@ -154,7 +159,7 @@ public final class ReplicationService implements AutoCloseable {
               try {
                 if (!awaitAllPeersAt(cursor, minPeers, left.isNegative() ? Duration.ZERO : left)) {
                   int connected = streams.size();
-                  throw new java.util.concurrent.CompletionException(
+                  throw new CompletionException(
                       new TimeoutException(connected < minPeers
                           ? connected + " peer(s) connected within " + timeout.toMillis() + " ms, "
                               + minPeers + " asked for; is the peer running and pointed at this agent?"
@@ -163,7 +168,7 @@ public final class ReplicationService implements AutoCloseable {
                 }
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new java.util.concurrent.CompletionException(e);
+                throw new CompletionException(e);
               }
               return FlushResponse.newBuilder().setCursor(cursor).setPeers(streams.size()).build();
             },
@@ -232,8 +237,8 @@ public final class ReplicationService implements AutoCloseable {
    * The signature of the content with SHA-256 {@code sha256Hex}: from the cache, else the one still
    * being made (waited for), else {@code stored} (the sent-versions store), else null.
    */
-  BlockSignature signatureFor(String sha256Hex, java.util.function.Supplier<BlockSignature> stored) {
-    java.util.Optional<BlockSignature> cached = signatures.get(sha256Hex);
+  BlockSignature signatureFor(String sha256Hex, Supplier<BlockSignature> stored) {
+    Optional<BlockSignature> cached = signatures.get(sha256Hex);
     if (cached.isPresent()) {
       return cached.get();
     }
@@ -257,8 +262,8 @@ public final class ReplicationService implements AutoCloseable {
    * sent-versions entry), before the pending entry goes, so a lookup always finds one of them.
    */
   void signing(byte[] sha256, CompletableFuture<BlockSignature> signature,
-      java.util.function.Consumer<BlockSignature> remember) {
-    String hex = java.util.HexFormat.of().formatHex(sha256);
+      Consumer<BlockSignature> remember) {
+    String hex = HexFormat.of().formatHex(sha256);
     pendingSignatures.put(hex, signature);
     signature.whenComplete((sig, failure) -> {
       if (sig != null) {
